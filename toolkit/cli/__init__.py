@@ -1,0 +1,39 @@
+"""``cxtk`` console script: parses options, calls the library, prints, sets the exit code.
+
+Every module named ``cmd_*.py`` in this package registers its commands on the
+apps of ``toolkit.cli.app``; it must import heavy libraries inside its commands
+so that ``cxtk --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+
+from toolkit.cli.app import app, state
+from toolkit.errors import CxtkError
+
+for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_")):
+    importlib.import_module(f"{__name__}.{_mod}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; a ``CxtkError`` becomes ``Error: …`` on stderr and exit 1.
+
+    Usage errors are Typer's own (exit 2); ``--verbose`` or ``CXTK_DEBUG=1`` shows tracebacks.
+    """
+    try:
+        app(args=argv, prog_name="cxtk")
+    except CxtkError as exc:
+        if state.verbose or os.environ.get("CXTK_DEBUG") == "1":
+            raise
+        print(f"Error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(130)
+
+
+__all__ = ["app", "main"]

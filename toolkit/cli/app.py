@@ -1,0 +1,51 @@
+"""The Typer application and its sub-apps. Command modules (``cmd_*.py``) attach to these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="cxtk",
+    help="Contact-centre evaluation: ingest exports, compute KPIs against targets, write reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+mapping_app = typer.Typer(help="List, show and suggest mappings of real exports.", no_args_is_help=True)
+survey_app = typer.Typer(help="Survey batches: summary with intervals, follow-up list.", no_args_is_help=True)
+qa_app = typer.Typer(help="Quality inspection: draw a sample to review, summarise scores.", no_args_is_help=True)
+staffing_app = typer.Typer(help="Staffing calculations (Erlang C).", no_args_is_help=True)
+report_app = typer.Typer(help="Branded PDF reports: monthly, quarterly, survey, qa.", no_args_is_help=True)
+app.add_typer(mapping_app, name="mapping")
+app.add_typer(survey_app, name="survey")
+app.add_typer(qa_app, name="qa")
+app.add_typer(staffing_app, name="staffing")
+app.add_typer(report_app, name="report")
+
+
+@dataclass
+class Globals:
+    config: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+
+
+state = Globals()
+
+
+@app.callback()
+def _globals(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="cxtk.yaml to use (default: cxtk.yaml here or in a parent folder)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More detail; tracebacks on errors.")] = False,
+) -> None:
+    state.config = config
+    state.quiet = quiet
+    state.verbose = verbose
