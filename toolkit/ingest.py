@@ -326,7 +326,7 @@ def ingest_files(
                     try:
                         frame.sink_parquet(staged)
                     except pl.exceptions.PolarsError as exc:
-                        raise InputError(f"{path}: {_polars_problem(exc)}") from None
+                        raise raw.explain(exc) from None
                 finally:
                     raw.close()
                 result = _account_file(

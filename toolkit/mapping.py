@@ -34,6 +34,7 @@ class FieldSpec(BaseModel):
     unit: Literal["s", "ms", "min", "h", "hms"] | None = None
     format: str | None = None  # strftime format for dates
     excel_serial: bool = False  # numbers are Excel serial dates
+    optional: bool = False  # a missing column leaves the field unmapped instead of failing
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
@@ -175,7 +176,11 @@ def canonical_mapping(ds: Dataset) -> Mapping:
         name=_canonical_name(ds.name),
         dataset=ds.name,  # type: ignore[arg-type]
         description=f"headers are the canonical {ds.name} field names (data.md)",
-        fields={f.name: f.name for f in ds.fields if f.name != "source"},
+        fields={
+            f.name: f.name if f.required else FieldSpec(column=f.name, optional=True)
+            for f in ds.fields
+            if f.name != "source"
+        },
     )
 
 
@@ -256,7 +261,7 @@ def resolve_column(col: str | int, headers: Sequence[str], m: Mapping, field: st
     folded = {h.strip().casefold(): h for h in headers}
     if col.strip().casefold() in folded:
         return folded[col.strip().casefold()]
-    close = difflib.get_close_matches(col, list(headers), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(col, list(headers), n=1, cutoff=0.6)
     seen = ", ".join(headers[:40]) + (" …" if len(headers) > 40 else "")
     raise InputError(
         f"{path}: missing column '{col}' (needed for '{field}' by mapping '{m.name}'); "
@@ -274,6 +279,8 @@ def source_exprs(m: Mapping, headers: Sequence[str], path: Any) -> dict[str, Any
 
     out: dict[str, Any] = {}
     for name, spec in m.specs().items():
+        if spec.optional and not all(_has_column(c, headers) for c in spec.source_columns()):
+            continue
         if spec.value is not None:
             raw = pl.lit(None if spec.value is None else _as_text(spec.value), dtype=pl.String)
         elif spec.sql is not None:
@@ -296,6 +303,20 @@ def source_exprs(m: Mapping, headers: Sequence[str], path: Any) -> dict[str, Any
         else:
             out[name] = raw
     return out
+
+
+def _has_column(col: str | int, headers: Sequence[str]) -> bool:
+    if isinstance(col, int):
+        return 1 <= col <= len(headers)
+    return col in headers or col.strip().casefold() in {h.strip().casefold() for h in headers}
+
+
+def mapped_fields(m: Mapping, headers: Sequence[str]) -> set[str]:
+    """The fields a mapping really provides for a file (optional columns may be absent)."""
+    return {
+        name for name, spec in m.specs().items()
+        if not (spec.optional and not all(_has_column(c, headers) for c in spec.source_columns()))
+    }
 
 
 def _sql_expr(sql: str, m: Mapping, field: str, path: Any) -> Any:

@@ -212,7 +212,7 @@ def validated_frame(
     sources = source_exprs(m, headers, path)
     skip = skip_expr(m, headers, path)
     # Missing required fields are a mapping problem, reported before any row is read.
-    _check_required(m)
+    _check_required(m, sources)
 
     staged = raw.select(
         pl.col("__line"),
@@ -257,10 +257,10 @@ def validated_frame(
     return frame.select(["__line", "__skip", *ds.names, "__field", "__value", "__reason"])
 
 
-def _check_required(m: Mapping) -> None:
+def _check_required(m: Mapping, sources: dict[str, Any]) -> None:
     from toolkit.errors import InputError
 
-    specs = m.specs()
+    specs = {k.removesuffix("__raw") for k in sources}
     for name in m.ds.required:
         if name in specs:
             continue
