@@ -230,13 +230,23 @@ def test_expressions_match_scalar_functions_per_group():
     m_lo, m_hi = mean_bounds_expr("mean", "sd", "n")
     n_lo, n_hi = nps_bounds_expr("promoters", "detractors", "n")
     out = df.with_columns(
-        w_lo=w_lo, w_hi=w_hi, m_lo=m_lo, m_hi=m_hi, n_lo=n_lo, n_hi=n_hi, nps=nps_expr("promoters", "detractors", "n")
+        w_lo=w_lo,
+        w_hi=w_hi,
+        m_lo=m_lo,
+        m_hi=m_hi,
+        n_lo=n_lo,
+        n_hi=n_hi,
+        nps=nps_expr("promoters", "detractors", "n"),
     )
     for row in out.iter_rows(named=True):
         w = wilson_interval(row["satisfied"], row["n"])
         m = mean_interval(row["mean"], row["sd"], row["n"]) if row["mean"] is not None else None
         p = nps_interval(row["promoters"], row["detractors"], row["n"])
-        for got, want in (((row["w_lo"], row["w_hi"]), w), ((row["m_lo"], row["m_hi"]), m), ((row["n_lo"], row["n_hi"]), p)):
+        for got, want in (
+            ((row["w_lo"], row["w_hi"]), w),
+            ((row["m_lo"], row["m_hi"]), m),
+            ((row["n_lo"], row["n_hi"]), p),
+        ):
             if want is None:
                 assert got == (None, None), row["team"]
             else:
@@ -246,7 +256,8 @@ def test_expressions_match_scalar_functions_per_group():
     assert (round(a["w_lo"], 4), round(a["w_hi"], 4)) == (0.7864, 0.9565)
     # 25/15/10 of 50: NPS 30, Var 0.61, margin = 1.959964 · √(0.61/50) · 100 = 21.65
     assert round(a["n_hi"] - 30, 2) == 21.65
-    assert a["m_lo"] == pytest.approx(3.869776, abs=1e-6)
+    # mean 4.2, sd 0.8, n 50: t(0.975, 49) = 2.009575 → margin = 2.009575 · 0.8 / √50 = 0.227357
+    assert a["m_lo"] == pytest.approx(3.972643, abs=1e-6)
 
 
 def test_mean_bounds_expr_inside_group_by():

@@ -225,9 +225,7 @@ def welch_t_test(
     return TestResult(statistic, p, p < alpha)
 
 
-def nps_change_test(
-    p1: int, d1: int, n1: int, p2: int, d2: int, n2: int, alpha: float = 0.05
-) -> TestResult:
+def nps_change_test(p1: int, d1: int, n1: int, p2: int, d2: int, n2: int, alpha: float = 0.05) -> TestResult:
     """z-test of an NPS change: z = (NPS₂ − NPS₁)/100 / √(Var₁/n₁ + Var₂/n₂).
 
     ``p``/``d`` are promoter/detractor *counts*; Var is ``nps_variance`` (per
