@@ -8,6 +8,8 @@ import time
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import CxtkError, InputError
 from toolkit.staffing import (
@@ -111,6 +113,31 @@ def test_stricter_target_needs_more_agents():
     assert agents_needed(100, 1800, 180, 0.95, 20).agents == 16
     assert agents_needed(100, 1800, 180, 0.95, 20).service_level >= 0.95
     assert evaluate(100, 1800, 180, 15).service_level < 0.95
+
+
+@given(
+    volume=st.floats(1, 5000),
+    aht_s=st.floats(20, 900),
+    target_sl=st.floats(0.5, 0.99),
+    threshold_s=st.sampled_from([0, 10, 20, 60]),
+    max_occupancy=st.one_of(st.none(), st.floats(0.6, 1.0)),
+)
+@settings(max_examples=40, deadline=None)
+def test_agents_needed_is_the_smallest_that_meets_the_targets(
+    volume, aht_s, target_sl, threshold_s, max_occupancy
+):
+    r = agents_needed(volume, 1800, aht_s, target_sl, threshold_s, max_occupancy=max_occupancy)
+    assert r.agents > r.traffic_erlangs
+    assert r.service_level >= target_sl
+    if max_occupancy is not None:
+        assert r.occupancy <= max_occupancy + 1e-9
+    fewer = r.agents - 1
+    fewer_ok = (
+        fewer > r.traffic_erlangs
+        and service_level(r.traffic_erlangs, fewer, aht_s, threshold_s) >= target_sl
+        and (max_occupancy is None or r.traffic_erlangs / fewer <= max_occupancy)
+    )
+    assert not fewer_ok
 
 
 # --------------------------------------------------------------------------- invalid inputs

@@ -6,6 +6,8 @@ import math
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import CxtkError
 from toolkit.stats import (
@@ -111,6 +113,21 @@ def test_nps_interval_is_clipped_to_plus_minus_100():
 def test_nps_everyone_promoter_has_zero_width():
     assert nps_variance(20, 0, 20) == 0.0
     assert nps_interval(20, 0, 20) == (100.0, 100.0)
+
+
+def test_nps_counts_must_fit_in_n():
+    with pytest.raises(CxtkError, match=r"promoters \+ detractors must be between 0 and n \(10\), got 12"):
+        nps_interval(7, 5, 10)
+    with pytest.raises(CxtkError, match="x2 must be between 0 and n"):
+        two_proportion_test(5, 10, 11, 10)
+
+
+@given(st.integers(0, 500), st.integers(1, 500))
+@settings(max_examples=60, deadline=None)
+def test_wilson_contains_the_observed_share(successes, n):
+    successes = min(successes, n)
+    lo, hi = wilson_interval(successes, n)
+    assert 0.0 <= lo <= successes / n <= hi <= 1.0
 
 
 def test_nps_empty_is_none():

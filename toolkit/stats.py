@@ -73,6 +73,19 @@ def _check_confidence(confidence: float) -> None:
         raise CxtkError(f"confidence must be between 0 and 1 (exclusive), got {confidence}; use e.g. 0.95.")
 
 
+def _check_count(name: str, count: float, n: float) -> None:
+    if not 0 <= count <= n:
+        from toolkit.errors import CxtkError
+
+        raise CxtkError(f"{name} must be between 0 and n ({n}), got {count}.")
+
+
+def _check_nps_counts(promoters: float, detractors: float, n: float) -> None:
+    _check_count("promoters", promoters, n)
+    _check_count("detractors", detractors, n)
+    _check_count("promoters + detractors", promoters + detractors, n)
+
+
 def z_quantile(confidence: float = 0.95) -> float:
     """Two-sided standard-normal quantile: 1.959964 for 95 %."""
     from scipy.stats import norm
@@ -107,10 +120,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     """
     if n <= 0:
         return None
-    if not 0 <= successes <= n:
-        from toolkit.errors import CxtkError
-
-        raise CxtkError(f"successes must be between 0 and n ({n}), got {successes}.")
+    _check_count("successes", successes, n)
     z = z_quantile(confidence)
     p = successes / n
     z2n = z * z / n
@@ -138,6 +148,7 @@ def nps_value(promoters: int, detractors: int, n: int) -> float | None:
     """NPS in points: 100·(promoters − detractors)/n. ``None`` when ``n == 0``."""
     if n <= 0:
         return None
+    _check_nps_counts(promoters, detractors, n)
     return 100.0 * (promoters - detractors) / n
 
 
@@ -152,6 +163,7 @@ def nps_variance(promoters: int, detractors: int, n: int) -> float | None:
     """
     if n <= 0:
         return None
+    _check_nps_counts(promoters, detractors, n)
     p, d = promoters / n, detractors / n
     # max() guards against a −1e-17 from rounding when everyone is a promoter
     return max(0.0, p + d - (p - d) ** 2)
@@ -197,6 +209,8 @@ def two_proportion_test(x1: int, n1: int, x2: int, n2: int, alpha: float = 0.05)
     """
     if n1 <= 0 or n2 <= 0:
         return _NO_TEST
+    _check_count("x1", x1, n1)
+    _check_count("x2", x2, n2)
     pooled = (x1 + x2) / (n1 + n2)
     var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
     if var <= 0:
