@@ -176,67 +176,68 @@ def _content_hash(columns: Sequence[str]) -> Any:
     return pl.struct([pl.col(c) for c in columns]).hash(seed=7)
 
 
-def _merge_into_store(
-    txn: Transaction, store_dir: Path, ds: Dataset, rows: Any, tz: str, counts: Counts
-) -> None:
-    """Stage the partitions that change when ``rows`` (valid, unique per id) enter the store.
+def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any, tz: str) -> dict[int, Counts]:
+    """Stage the partitions that change when ``rows`` enter the store.
 
-    Counts duplicates (identical to a stored row) and updates (a changed row replaces
-    the stored one) into ``counts``; everything else in ``rows`` is new.
+    ``rows`` are valid and unique per (source, id), with a ``__file`` index. Returns,
+    per file index, the rows identical to a stored one (duplicate) and the rows that
+    replace a changed stored one (updated); everything else is new.
     """
     import polars as pl
 
-    ids = list(ds.id_fields)
-    key = ["source", *ids]
+    key = ["source", *ds.id_fields]
     cols = ds.names
     schema = polars_schema(ds, tz)
     month = _month_expr(ds)
     files = dataset_files(store_dir, ds)
-    if files:
-        stored = pl.scan_parquet([str(f) for f in files]).select(cols).with_columns(
-            month.alias("__month"), _content_hash(cols).alias("__hash")
-        )
-        incoming = rows.with_columns(_content_hash(cols).alias("__hash"))
-        matched = incoming.join(
-            stored.select([*key, pl.col("__hash").alias("__old_hash"), pl.col("__month").alias("__old_month")]),
-            on=key,
-            how="left",
-            nulls_equal=True,
-        ).collect()
-        is_dup = pl.col("__old_hash").is_not_null() & (pl.col("__old_hash") == pl.col("__hash"))
-        is_upd = pl.col("__old_hash").is_not_null() & (pl.col("__old_hash") != pl.col("__hash"))
-        counts.duplicate += matched.filter(is_dup).height
-        counts.updated += matched.filter(is_upd).height
-        changes = matched.filter(~is_dup)
-        replaced_months = set(changes.filter(is_upd)["__old_month"].drop_nulls().to_list())
-        replaced_keys = changes.filter(is_upd).select(key)
-        new_rows = changes.with_columns(month.alias("__month")).drop("__hash", "__old_hash", "__old_month")
-        months = set(new_rows["__month"].to_list()) | replaced_months
+    per_file: dict[int, Counts] = {}
+    if not files:
+        # An empty store (the common first ingest): partitions straight from the staged rows.
+        staged = rows.with_columns(month.alias("__month"))
+        months = staged.select(pl.col("__month").unique()).collect()["__month"].to_list()
         for m in sorted(months, key=lambda x: (x is None, x)):
             final = partition_dir(store_dir, ds, m) / DATA_FILE
-            part_new = new_rows.filter(
-                pl.col("__month").is_null() if m is None else pl.col("__month") == m
-            ).drop("__month")
-            parts = []
-            if final.exists():
-                old = pl.scan_parquet(str(final)).select(cols)
-                if replaced_keys.height:
-                    old = old.join(replaced_keys.lazy(), on=key, how="anti", nulls_equal=True)
-                parts.append(old.collect())
-            parts.append(part_new.select(cols).cast(schema))
-            merged = pl.concat(parts, how="vertical")
-            if merged.height == 0:
-                txn.delete(final)
-                continue
-            merged.write_parquet(txn.temp_path(final), statistics=True)
-        return
-    # An empty store (the common first ingest): write partitions straight from the staged rows.
-    staged = rows.with_columns(month.alias("__month"))
-    months = staged.select(pl.col("__month").unique()).collect()["__month"].to_list()
+            part = staged.filter(pl.col("__month").is_null() if m is None else pl.col("__month") == m)
+            part.select(cols).cast(schema).sink_parquet(txn.temp_path(final), statistics=True)
+        return per_file
+    stored = pl.scan_parquet([str(f) for f in files]).select(cols).with_columns(
+        month.alias("__month"), _content_hash(cols).alias("__hash")
+    )
+    incoming = rows.select([*cols, "__file"]).cast(schema).with_columns(_content_hash(cols).alias("__hash"))
+    matched = incoming.join(
+        stored.select([*key, pl.col("__hash").alias("__old_hash"), pl.col("__month").alias("__old_month")]),
+        on=key,
+        how="left",
+        nulls_equal=True,
+    ).collect()
+    known = pl.col("__old_hash").is_not_null()
+    is_dup = known & (pl.col("__old_hash") == pl.col("__hash"))
+    is_upd = known & (pl.col("__old_hash") != pl.col("__hash"))
+    tally = matched.group_by("__file").agg(is_dup.sum().alias("dup"), is_upd.sum().alias("upd"))
+    for row in tally.iter_rows(named=True):
+        per_file[row["__file"]] = Counts(duplicate=int(row["dup"]), updated=int(row["upd"]))
+    changes = matched.filter(~is_dup)
+    replaced = changes.filter(is_upd)
+    replaced_months = set(replaced["__old_month"].drop_nulls().to_list())
+    replaced_keys = replaced.select(key)
+    new_rows = changes.with_columns(month.alias("__month"))
+    months = set(new_rows["__month"].to_list()) | replaced_months
     for m in sorted(months, key=lambda x: (x is None, x)):
         final = partition_dir(store_dir, ds, m) / DATA_FILE
-        part = staged.filter(pl.col("__month").is_null() if m is None else pl.col("__month") == m)
-        part.select(cols).cast(schema).sink_parquet(txn.temp_path(final), statistics=True)
+        part_new = new_rows.filter(pl.col("__month").is_null() if m is None else pl.col("__month") == m)
+        parts = []
+        if final.exists():
+            old = pl.scan_parquet(str(final)).select(cols)
+            if replaced_keys.height:
+                old = old.join(replaced_keys.lazy(), on=key, how="anti", nulls_equal=True)
+            parts.append(old.collect())
+        parts.append(part_new.select(cols))
+        merged = pl.concat(parts, how="vertical")
+        if merged.height == 0:
+            txn.delete(final)
+            continue
+        merged.write_parquet(txn.temp_path(final), statistics=True)
+    return per_file
 
 
 def _linked_surveys(valid: Any) -> Any:
@@ -261,6 +262,7 @@ def _linked_surveys(valid: Any) -> Any:
         pl.lit(None, dtype=pl.Int8).alias("ces"),
         pl.lit(None, dtype=pl.String).alias("comment"),
         pl.lit(None, dtype=pl.Datetime("us", "UTC")).alias("followed_up_at"),
+        pl.col("__file"),
     )
 
 
@@ -296,7 +298,11 @@ def ingest_files(
     source: str | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Ingest files into the workspace store (or, with ``dry_run``, only validate them)."""
+    """Ingest files into the workspace store (or, with ``dry_run``, only validate them).
+
+    All files of one call are validated first, then merged into the store in one
+    atomic commit: duplicates across the files count as duplicates of the later file.
+    """
     import polars as pl
 
     started = time.perf_counter()
@@ -305,50 +311,39 @@ def ingest_files(
     store_dir: Path = config.store_dir
     chosen = mapping if isinstance(mapping, Mapping) or mapping is None else resolve_mapping(mapping, config)
     say = progress or (lambda _msg: None)
-    results: list[FileResult] = []
     for p in paths:
         if not Path(p).is_file():
             raise InputError(f"{p}: file not found")
+    results: list[FileResult] = []
     with write_lock(store_dir) if not dry_run else _nullcontext():
         staging_root = Path(tempfile.mkdtemp(prefix="cxtk-", dir=None if dry_run else _staging(store_dir)))
+        txn = Transaction(store_dir)
         try:
-            txn = Transaction(store_dir)
+            valid_parts = []
             for i, path in enumerate(Path(p) for p in paths):
                 say(f"reading {path.name}")
-                raw, m = _open(path, ds, chosen, config, encoding, sheet)
-                try:
-                    from toolkit.validate import validated_frame
-
-                    src = source or m.name
-                    frame = validated_frame(raw.frame, m, raw.columns, tz=tz, source=src, path=path)
-                    staged = staging_root / f"{i}.parquet"
-                    say(f"validating {path.name}")
-                    try:
-                        frame.sink_parquet(staged)
-                    except pl.exceptions.PolarsError as exc:
-                        raise raw.explain(exc) from None
-                finally:
-                    raw.close()
-                result = _account_file(
-                    txn, store_dir, ds, staged, path, m, raw.encoding, config, strict, dry_run, say, tz
-                )
+                staged = staging_root / f"{i}.parquet"
+                m, encoding_used = _stage_file(path, ds, chosen, config, encoding, sheet, source, tz, staged)
+                result, valid = _account_file(staged, path, m, encoding_used, ds, config, strict, dry_run)
                 results.append(result)
+                valid_parts.append(valid.with_columns(pl.lit(i, dtype=pl.Int32).alias("__file")))
+            say("checking duplicates")
+            rows = _dedupe_batch(valid_parts, ds, results)
+            if not dry_run:
+                say("writing the store")
+                per_file = _merge_into_store(txn, store_dir, ds, rows, tz)
+                for i, r in enumerate(results):
+                    c = per_file.get(i, Counts())
+                    r.counts.duplicate += c.duplicate
+                    r.counts.updated += c.updated
+            for r in results:
+                c = r.counts
+                c.accepted = c.read - c.skipped - c.rejected - c.duplicate
+            if ds.name == "interactions":
+                _ingest_linked_surveys(txn, store_dir, rows, results, tz, dry_run)
             if not dry_run:
                 say("committing")
-                txn.log = [
-                    {
-                        "dataset": ds.name,
-                        "file": r.path,
-                        "sha256": r.sha256,
-                        "mapping": r.mapping,
-                        "encoding": r.encoding,
-                        **asdict(r.counts),
-                        "rejects_file": r.rejects_file,
-                        "linked": r.linked,
-                        "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                    }
-                    for r in results
-                ]
+                txn.log = [_log_entry(ds, r) for r in results]
                 txn.commit()
         except BaseException:
             if not dry_run:
@@ -360,20 +355,37 @@ def ingest_files(
                         seconds=time.perf_counter() - started)
 
 
-def _account_file(
-    txn: Transaction, store_dir: Path, ds: Dataset, staged: Path, path: Path, m: Mapping,
-    encoding: str | None, config: Any, strict: bool, dry_run: bool, say: Progress, tz: str,
-) -> FileResult:
+def _stage_file(path: Path, ds: Dataset, chosen: Mapping | None, config: Any, encoding: str | None,
+                sheet: str | int | None, source: str | None, tz: str, staged: Path) -> tuple[Mapping, str | None]:
+    """Validate one file in a streaming pass into a staging Parquet file; return its mapping and encoding."""
+    import polars as pl
+
+    from toolkit.validate import validated_frame
+
+    raw, m = _open(path, ds, chosen, config, encoding, sheet)
+    try:
+        frame = validated_frame(raw.frame, m, raw.columns, tz=tz, source=source or m.name, path=path)
+        try:
+            frame.sink_parquet(staged)
+        except pl.exceptions.PolarsError as exc:
+            raise raw.explain(exc) from None
+        return m, raw.encoding
+    finally:
+        raw.close()
+
+
+def _account_file(staged: Path, path: Path, m: Mapping, encoding: str | None, ds: Dataset, config: Any,
+                  strict: bool, dry_run: bool) -> tuple[FileResult, Any]:
+    """Count read / skipped / rejected rows of a staged file, write its rejects, return its valid rows."""
     import polars as pl
 
     frame = pl.scan_parquet(staged)
+    rejected = ~pl.col("__skip") & pl.col("__field").is_not_null()
     tally = frame.select(
-        pl.len().alias("read"),
-        pl.col("__skip").sum().alias("skipped"),
-        (~pl.col("__skip") & pl.col("__field").is_not_null()).sum().alias("rejected"),
+        pl.len().alias("read"), pl.col("__skip").sum().alias("skipped"), rejected.sum().alias("rejected")
     ).collect().row(0, named=True)
     counts = Counts(read=tally["read"], skipped=int(tally["skipped"] or 0), rejected=int(tally["rejected"] or 0))
-    bad = frame.filter(~pl.col("__skip") & pl.col("__field").is_not_null())
+    bad = frame.filter(rejected)
     first = bad.select("__line", "__field", "__value", "__reason").head(5).collect().to_dicts()
     if strict and counts.rejected:
         f0 = first[0]
@@ -389,34 +401,57 @@ def _account_file(
     valid = frame.filter(~pl.col("__skip") & pl.col("__field").is_null()).drop(
         "__skip", "__field", "__value", "__reason"
     )
+    return result, valid
+
+
+def _dedupe_batch(parts: list[Any], ds: Dataset, results: list[FileResult]) -> Any:
+    """Keep the last row per (source, id) across the files of one call; count the others as duplicates."""
+    import polars as pl
+
     key = ["source", *ds.id_fields]
-    n_valid = counts.read - counts.skipped - counts.rejected
-    n_unique = valid.select(pl.struct(key).n_unique()).collect().item() if n_valid else 0
-    if n_unique != n_valid:
-        # duplicates within the file: the last occurrence wins (a later row is the newer state)
-        valid = valid.unique(subset=key, keep="last", maintain_order=True)
-    counts.duplicate = n_valid - n_unique
-    valid = valid.drop("__line")
-    linked = None
-    if ds.name == "interactions" and _has_ratings(valid):
-        linked = _linked_surveys(valid)
-    if dry_run:
-        counts.accepted = n_unique
-        if linked is not None:
-            result.linked = {"surveys": {"rows": linked.select(pl.len()).collect().item()}}
-        return result
-    say(f"writing {path.name}")
-    before = Counts(duplicate=counts.duplicate, updated=counts.updated)
-    _merge_into_store(txn, store_dir, ds, valid, tz, counts)
-    counts.accepted = n_unique - (counts.duplicate - before.duplicate)
-    if linked is not None:
-        sv = dataset("surveys")
-        lc = Counts()
-        lc.read = linked.select(pl.len()).collect().item()
-        _merge_into_store(txn, store_dir, sv, linked.cast(polars_schema(sv, tz)), tz, lc)
-        lc.accepted = lc.read - lc.duplicate
-        result.linked = {"surveys": asdict(lc)}
-    return result
+    rows = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
+    n, n_unique = rows.select(pl.len(), pl.struct(key).n_unique()).collect().row(0)
+    if n == n_unique:
+        return rows.drop("__line")
+    # the last occurrence wins: a later row (or a later file) is the newer state of the contact
+    flagged = rows.with_columns(pl.struct(key).is_last_distinct().alias("__keep")).collect()
+    dups = flagged.filter(~pl.col("__keep")).group_by("__file").len()
+    for row in dups.iter_rows(named=True):
+        results[row["__file"]].counts.duplicate += int(row["len"])
+    return flagged.filter(pl.col("__keep")).drop("__keep", "__line").lazy()
+
+
+def _ingest_linked_surveys(txn: Transaction, store_dir: Path, rows: Any, results: list[FileResult], tz: str,
+                           dry_run: bool) -> None:
+    """Ratings carried on an interaction export become linked survey rows, accounted per file."""
+    import polars as pl
+
+    if not _has_ratings(rows):
+        return
+    sv = dataset("surveys")
+    linked = _linked_surveys(rows).cast(polars_schema(sv, tz))
+    read = linked.group_by("__file").len().collect()
+    per_file = {} if dry_run else _merge_into_store(txn, store_dir, sv, linked, tz)
+    for row in read.iter_rows(named=True):
+        c = per_file.get(row["__file"], Counts())
+        n = int(row["len"])
+        lc = Counts(read=n, duplicate=c.duplicate, updated=c.updated, accepted=n - c.duplicate)
+        results[row["__file"]].linked = {"surveys": asdict(lc)}
+    del pl
+
+
+def _log_entry(ds: Dataset, r: FileResult) -> dict[str, Any]:
+    return {
+        "dataset": ds.name,
+        "file": r.path,
+        "sha256": r.sha256,
+        "mapping": r.mapping,
+        "encoding": r.encoding,
+        **asdict(r.counts),
+        "rejects_file": r.rejects_file,
+        "linked": r.linked,
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
 
 
 def _has_ratings(valid: Any) -> bool:

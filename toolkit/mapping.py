@@ -8,6 +8,7 @@ Polars string expression per canonical field (``column``, ``columns``, ``sql``,
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -157,6 +158,11 @@ def load_mapping_file(path: Path) -> Mapping:
 
 def builtin_mappings() -> dict[str, Mapping]:
     """The mappings shipped with cxtk, by name."""
+    return dict(_builtin_mappings())
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_mappings() -> dict[str, Mapping]:
     found = {}
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
         m = load_mapping_file(path)
@@ -233,7 +239,9 @@ def header_score(m: Mapping, headers: Sequence[str]) -> float:
             for col in spec.source_columns():
                 if isinstance(col, str) and col.strip().casefold() not in have:
                     return 0.0
-    return sum(1 for w in wanted if w.strip().casefold() in have) / len(wanted)
+    matched = sum(1 for w in wanted if w.strip().casefold() in have)
+    # a mapping with many optional columns (canonical) fits a file that uses only some of them
+    return matched / min(len(wanted), max(len(have), 1))
 
 
 def choose_mapping(dataset_name: str, headers: Sequence[str], config: Any = None) -> Mapping | None:

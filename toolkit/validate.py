@@ -66,16 +66,29 @@ def _first(checks: Sequence[tuple[Any, str, Any, Any]]) -> tuple[Any, Any, Any]:
     return field_e.cast(pl.String), value_e.cast(pl.String), reason_e.cast(pl.String)
 
 
-def _parse_datetime(text: Any, spec_format: str | None, default_format: str | None, tz: str) -> Any:
+OFFSET_FORMATS = ("%Y-%m-%dT%H:%M:%S%#z", "%Y-%m-%d %H:%M:%S%#z", "%Y-%m-%dT%H:%M:%S%.f%#z")
+
+
+def best_format(values: Any, candidates: Sequence[str]) -> str:
+    """The candidate format that parses most of a sample of values (the first on a tie)."""
     import polars as pl
 
-    formats = [spec_format] if spec_format else ([default_format] if default_format else []) + list(DATETIME_FORMATS)
-    naive = pl.coalesce([text.str.to_datetime(fmt, strict=False, time_unit="us") for fmt in formats])
-    local = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-    # ISO text with an offset (2026-10-01T08:00:00+08:00 or …Z) is an instant: convert it.
-    offset = text.str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", strict=False, time_unit="us").dt.convert_time_zone(tz)
-    offset_sp = text.str.to_datetime("%Y-%m-%d %H:%M:%S%#z", strict=False, time_unit="us").dt.convert_time_zone(tz)
-    return pl.coalesce([offset, offset_sp, local]) if not spec_format else local
+    sample = values.drop_nulls()
+    if sample.len() == 0:
+        return candidates[0]
+    scores = [
+        (sample.str.to_datetime(fmt, strict=False, time_unit="us").is_not_null().sum(), -i, fmt)
+        for i, fmt in enumerate(candidates)
+    ]
+    del pl
+    return max(scores)[2]
+
+
+def _datetime_from(text: Any, fmt: str, tz: str) -> Any:
+    parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
+    if "z" in fmt:  # an instant with an offset: convert to the workspace zone
+        return parsed.dt.convert_time_zone(tz)
+    return parsed.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
 
 
 def _excel_datetime(text: Any, tz: str) -> Any:
@@ -90,7 +103,7 @@ def _parse_duration(text: Any, unit: str | None) -> Any:
     """Seconds from '125', '1,250.5', '0:03:25', '03:25', '125:00:00' or a number in ms/min/h."""
     import polars as pl
 
-    clean = text.str.replace_all(",", "").str.strip_chars()
+    clean = text.str.replace_all(",", "", literal=True)
     number = clean.cast(pl.Float64, strict=False)
     parts = clean.str.split(":").list.eval(pl.element().cast(pl.Float64, strict=False))
     n = parts.list.len()
@@ -103,100 +116,114 @@ def _parse_duration(text: Any, unit: str | None) -> Any:
     )
     scale = {"s": 1.0, None: 1.0, "ms": 0.001, "min": 60.0, "h": 3600.0, "hms": 1.0}[unit]
     if unit == "hms":
-        return pl.coalesce([hms, number])
-    return pl.when(clean.str.contains(":")).then(hms).otherwise(number * scale)
+        return pl.when(clean.str.contains(":", literal=True)).then(hms).otherwise(number)
+    return pl.when(clean.str.contains(":", literal=True)).then(hms).otherwise(number * scale)
 
 
 def _parse_bool(text: Any) -> Any:
     import polars as pl
 
-    t = text.str.strip_chars().str.to_lowercase()
+    t = text.str.to_lowercase()
     return pl.when(t.is_in(TRUE_WORDS)).then(True).when(t.is_in(FALSE_WORDS)).then(False).otherwise(None)
 
 
-def _parse_choice(name: str, text: Any, choices: Sequence[str]) -> Any:
-    t = text.str.strip_chars().str.to_lowercase()
+def _parse_choice(name: str, text: Any) -> Any:
+    t = text.str.to_lowercase()
     syn = SYNONYMS.get(name, {})
-    if syn:
-        t = t.replace(syn)
-    return t
+    return t.replace(syn) if syn else t
 
 
-def _field_expr(f: Field, text: Any, m: Mapping, tz: str) -> tuple[Any, list[tuple[Any, str, Any, Any]]]:
-    """Parse one field; return the typed expression and its row checks."""
+Check = tuple[Any, str, Any, Any]  # (condition, field, value shown, reason)
+
+
+def _typed(f: Field, txt: Any, m: Mapping, tz: str, formats: dict[str, str]) -> Any:
+    """The typed value of one field from its trimmed text (null when it does not parse)."""
     import polars as pl
 
     spec = m.specs().get(f.name)
-    checks: list[tuple[Any, str, Any, Any]] = []
-    present = text.is_not_null()
     if f.kind == "str":
-        value = text
-        if f.choices:
-            value = _parse_choice(f.name, text, f.choices)
-            bad = present & ~value.is_in(list(f.choices))
-            checks.append(
-                (bad, f.name, text, pl.format("'{}' is not a valid {}; accepted: " + ", ".join(f.choices),
-                                              text, pl.lit(f.name)))
-            )
-        return value, checks
+        return _parse_choice(f.name, txt) if f.choices else txt
     if f.kind == "datetime":
         if spec is not None and spec.excel_serial:
-            value = _excel_datetime(text, tz)
-            reason = pl.format("'{}' is not an Excel serial date", text)
-        else:
-            fmt = spec.format if spec is not None else None
-            value = _parse_datetime(text, fmt, m.date_format, tz)
-            expected = fmt or m.date_format or "YYYY-MM-DD HH:MM:SS"
-            reason = pl.format("unparseable date '{}' (expected {})", text, pl.lit(expected))
-        checks.append((present & value.is_null(), f.name, text, reason))
-        return value, checks
+            return _excel_datetime(txt, tz)
+        return _datetime_from(txt, formats[f.name], tz)
     if f.kind == "date":
-        fmt = spec.format if spec is not None else None
-        formats = [fmt] if fmt else list(DATE_FORMATS)
-        value = pl.coalesce(
-            [text.str.to_date(x, strict=False) for x in formats]
-            + [text.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)]
-        )
         if spec is not None and spec.excel_serial:
-            value = _excel_datetime(text, "UTC").dt.date()
-        checks.append((present & value.is_null(), f.name, text, pl.format("unparseable date '{}'", text)))
-        return value, checks
+            return _excel_datetime(txt, "UTC").dt.date()
+        fmt = spec.format if spec is not None and spec.format else None
+        if fmt:
+            return txt.str.to_date(fmt, strict=False)
+        return pl.coalesce([txt.str.slice(0, 10).str.to_date(x, strict=False) for x in DATE_FORMATS])
     if f.kind == "bool":
-        value = _parse_bool(text)
-        checks.append(
-            (present & value.is_null(), f.name, text, pl.format("'{}' is not a yes/no value (Y/N, 是/否, 1/0…)", text))
-        )
-        return value, checks
+        return _parse_bool(txt)
     if f.kind == "float":
         unit = spec.unit if spec is not None else None
-        value = _parse_duration(text, unit) if f.name.endswith("_s") else text.str.replace_all(",", "").cast(
-            pl.Float64, strict=False
-        )
-        checks.append((present & value.is_null(), f.name, text, pl.format("'{}' is not a number", text)))
-        if f.lo is not None:
-            what = "negative duration" if f.name.endswith("_s") else f"below {f.lo:g}"
-            checks.append((value < f.lo, f.name, text, pl.format(what + " {}", text)))
-        if f.hi is not None:
-            checks.append((value > f.hi, f.name, text, pl.format("{} is above {}", text, pl.lit(f"{f.hi:g}"))))
-        return value, checks
-    # int and score
-    number = text.str.strip_chars().cast(pl.Float64, strict=False)
-    checks.append((present & number.is_null(), f.name, text, pl.format("'{}' is not a whole number", text)))
-    checks.append((number.is_not_null() & (number != number.round(0)), f.name, text,
-                   pl.format("'{}' is not a whole number", text)))
+        if f.name.endswith("_s"):
+            return _parse_duration(txt, unit)
+        return txt.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
+    return txt.cast(pl.Float64, strict=False)  # int and score: checked, then cast
+
+
+def _checks(f: Field, m: Mapping, formats: dict[str, str]) -> list[Check]:
+    """Row checks of one field, on its text (``f__txt``), typed value (``f``) and source (``f__raw``)."""
+    import polars as pl
+
+    txt, val, raw = pl.col(f.name + "__txt"), pl.col(f.name), pl.col(f.name + "__raw")
+    present = txt.is_not_null()
+    spec = m.specs().get(f.name)
     label = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}.get(f.name, f.name)
+    if f.kind == "str":
+        if not f.choices:
+            return []
+        accepted = ", ".join(f.choices)
+        return [(present & ~val.is_in(list(f.choices)), f.name, raw,
+                 pl.format("'{}' is not a valid " + f.name + "; accepted: " + accepted, raw))]
+    if f.kind in ("datetime", "date"):
+        if spec is not None and spec.excel_serial:
+            return [(present & val.is_null(), f.name, raw, pl.format("'{}' is not an Excel serial date", raw))]
+        expected = formats.get(f.name) or (spec.format if spec is not None and spec.format else "YYYY-MM-DD")
+        return [(present & val.is_null(), f.name, raw,
+                 pl.format("unparseable date '{}' (expected " + expected.replace("{", "") + ")", raw))]
+    if f.kind == "bool":
+        return [(present & val.is_null(), f.name, raw,
+                 pl.format("'{}' is not a yes/no value (Y/N, yes/no, 是/否, 1/0, true/false)", raw))]
+    if f.kind == "float":
+        out: list[Check] = [(present & val.is_null(), f.name, raw, pl.format("'{}' is not a number", raw))]
+        if f.lo is not None:
+            what = "negative duration" if f.name.endswith("_s") and f.lo == 0 else f"below {f.lo:g}:"
+            out.append((val < f.lo, f.name, raw, pl.format(what + " {}", raw)))
+        if f.hi is not None:
+            out.append((val > f.hi, f.name, raw, pl.format("{} is above " + f"{f.hi:g}", raw)))
+        return out
+    out = [
+        (present & val.is_null(), f.name, raw, pl.format("'{}' is not a whole number", raw)),
+        (val != val.round(0), f.name, raw, pl.format("'{}' is not a whole number", raw)),
+    ]
     if f.lo is not None and f.hi is not None:
-        rng = f"{f.lo:g}–{f.hi:g}"
-        checks.append(((number < f.lo) | (number > f.hi), f.name, text,
-                       pl.format(label + " {} is outside " + rng, text)))
+        out.append(((val < f.lo) | (val > f.hi), f.name, raw,
+                    pl.format(label + " {} is outside " + f"{f.lo:g}–{f.hi:g}", raw)))
     elif f.lo is not None:
-        checks.append((number < f.lo, f.name, text, pl.format(label + " {} is below " + f"{f.lo:g}", text)))
-    in_range = pl.lit(True)
-    if f.lo is not None:
-        in_range = in_range & (number >= f.lo)
-    if f.hi is not None:
-        in_range = in_range & (number <= f.hi)
-    return pl.when(in_range).then(number).cast(polars_dtype(f, tz)), checks
+        out.append((val < f.lo, f.name, raw, pl.format(label + " {} is below " + f"{f.lo:g}", raw)))
+    return out
+
+
+def _datetime_formats(m: Mapping, fields: Sequence[Field], stage: Any) -> dict[str, str]:
+    """One format per datetime field: the mapping's, else the candidate that parses a sample best."""
+    specs = m.specs()
+    need = [f.name for f in fields if f.kind == "datetime"]
+    formats: dict[str, str] = {}
+    sample = None
+    for name in need:
+        spec = specs.get(name)
+        if spec is not None and spec.format:
+            formats[name] = spec.format
+        elif m.date_format:
+            formats[name] = m.date_format
+        else:
+            if sample is None:
+                sample = stage.select([n + "__txt" for n in need]).head(2000).collect()
+            formats[name] = best_format(sample[name + "__txt"], (*DATETIME_FORMATS, *OFFSET_FORMATS))
+    return formats
 
 
 def validated_frame(
@@ -205,56 +232,70 @@ def validated_frame(
     """The lazy canonical frame of one file: typed fields, derived fields, skip flag and first problem.
 
     Columns: the dataset's fields, ``__line``, ``__skip`` and ``__field`` / ``__value`` / ``__reason``.
+    Parsing happens once per field; checks then compare plain columns, which keeps the plan small.
     """
     import polars as pl
 
     ds: Dataset = m.ds
     sources = source_exprs(m, headers, path)
     skip = skip_expr(m, headers, path)
-    # Missing required fields are a mapping problem, reported before any row is read.
-    _check_required(m, sources)
-
-    staged = raw.select(
+    _check_required(m, sources)  # a mapping problem, reported before any row is read
+    mapped = [f for f in ds.fields if f.name in sources and f.name != "source"]
+    trimmed = []
+    for f in mapped:
+        t = sources[f.name].str.strip_chars()
+        trimmed.append(pl.when(t.str.len_chars() > 0).then(t).alias(f.name + "__txt"))
+    stage = raw.select(
         pl.col("__line"),
         skip.alias("__skip"),
-        *[e.alias(k) for k, e in sources.items()],
+        *[sources[f.name + "__raw"].alias(f.name + "__raw") for f in mapped],
+        *trimmed,
     )
-    typed: list[Any] = []
-    checks: list[tuple[Any, str, Any, Any]] = []
+    formats = _datetime_formats(m, mapped, stage)
+    typed = []
+    checks: list[Check] = []
     for f in ds.fields:
         if f.name == "source":
             typed.append(pl.lit(source, dtype=pl.String).alias("source"))
-            continue
-        if f.name not in sources:
+        elif f.name in sources:
+            typed.append(_typed(f, pl.col(f.name + "__txt"), m, tz, formats).alias(f.name))
+            checks += _checks(f, m, formats)
+        else:
             default = pl.lit(f.default) if f.default is not None else pl.lit(None)
             typed.append(default.cast(polars_dtype(f, tz)).alias(f.name))
-            continue
-        text = pl.col(f.name).str.strip_chars()
-        text = pl.when(text.str.len_chars() > 0).then(text)
-        expr, field_checks = _field_expr(f, text, m, tz)
-        if f.default is not None:
-            expr = expr.fill_null(pl.lit(f.default))
-        typed.append(expr.cast(polars_dtype(f, tz)).alias(f.name))
-        checks += [(c, n, pl.col(f.name + "__raw"), r) for c, n, _v, r in field_checks]
-    # Field checks read the source text, so they are evaluated beside the typed values.
+    stage = stage.with_columns(typed)
     f_field, f_value, f_reason = _first(checks)
-    typed_frame = staged.with_columns(
-        *typed, f_field.alias("__f1"), f_value.alias("__v1"), f_reason.alias("__r1")
-    )
+    stage = stage.with_columns(f_field.alias("__f1"), f_value.alias("__v1"), f_reason.alias("__r1"))
+    # store types (a value that failed its check is nulled; the row is rejected anyway)
+    finals = []
+    for f in mapped:
+        col = pl.col(f.name)
+        if f.kind in ("int", "score"):
+            ok = col == col.round(0)
+            if f.lo is not None:
+                ok = ok & (col >= f.lo)
+            if f.hi is not None:
+                ok = ok & (col <= f.hi)
+            col = pl.when(ok).then(col)
+        if f.default is not None:
+            col = col.fill_null(pl.lit(f.default))
+        finals.append(col.cast(polars_dtype(f, tz), strict=False).alias(f.name))
+    stage = stage.with_columns(finals)
     derived, rule_checks = _derived(ds, sources, tz)
-    frame = typed_frame.with_columns(derived) if derived else typed_frame
-    required_checks = [
+    if derived:
+        stage = stage.with_columns(derived)
+    required_checks: list[Check] = [
         (pl.col(name).is_null(), name, pl.lit(None, dtype=pl.String), pl.lit(f"required field '{name}' is empty"))
         for name in ds.required
     ]
     r_field, r_value, r_reason = _first(required_checks + rule_checks)
     has_field_error = pl.col("__f1").is_not_null()
-    frame = frame.with_columns(
+    stage = stage.with_columns(
         pl.when(has_field_error).then(pl.col("__f1")).otherwise(r_field).alias("__field"),
         pl.when(has_field_error).then(pl.col("__v1")).otherwise(r_value).alias("__value"),
         pl.when(has_field_error).then(pl.col("__r1")).otherwise(r_reason).alias("__reason"),
     )
-    return frame.select(["__line", "__skip", *ds.names, "__field", "__value", "__reason"])
+    return stage.select(["__line", "__skip", *ds.names, "__field", "__value", "__reason"])
 
 
 def _check_required(m: Mapping, sources: dict[str, Any]) -> None:

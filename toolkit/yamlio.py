@@ -46,9 +46,10 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> None:
 
 def load_yaml_text(text: str, source: str) -> tuple[Any, Lines]:
     """Parse YAML text with the safe loader; a syntax error names the source and line."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f", line {mark.line + 1}" if mark is not None else ""
