@@ -48,7 +48,7 @@ from toolkit.report.viewmodel import (
     VocSection,
 )
 
-GENERATED = datetime(2026, 11, 2, 1, 30)  # UTC; shown in Asia/Shanghai
+GENERATED = datetime(2026, 11, 2, 1, 30)  # naive: read as the report's time zone (Asia/Shanghai)
 MONTHS = [f"{2025 + (m > 2)}-{(m + 9) % 12 + 1:02d}" for m in range(13)]  # 2025-10 … 2026-10
 
 
@@ -208,7 +208,7 @@ def monthly(locale: str = "en") -> MonthlyVM:
               "满意度平均分缓慢下滑。" if zh else "The CSAT mean is drifting down slowly."),
     ]
     comp_rows = []
-    for kid, unit, target, actual, prev, *_ in _EFFICIENCY[:4]:
+    for kid, unit, _target, actual, prev, *_ in _EFFICIENCY[:4]:
         ly = {"asa_s": 33.0, "aht_s": 298.0, "fcr_rate": 0.79, "sla_compliance": 0.94}[kid]
         comp_rows.append([kpi_name(kid, locale), f.kpi_value(kid, actual, unit), f.kpi_value(kid, prev, unit),
                           f.signed_change(actual - prev, unit, kid), f.kpi_value(kid, ly, unit),
