@@ -69,15 +69,16 @@ def test_mapping_for_chinese_labels_and_stars(defs):
     assert vm["Very satisfied"] == 5 and vm["very dissatisfied"] == 1
     assert vm["★★★★☆"] == 4 and vm["★★"] == 2 and vm["★★★★★"] == 5
     assert [vm[str(x)] for x in range(1, 6)] == [1, 2, 3, 4, 5]
+    assert [vm[f"{x}.0"] for x in range(1, 6)] == [1, 2, 3, 4, 5]  # numeric spreadsheet cells
     # Nothing outside the scale is accepted: the engine rejects "0" and "6".
-    assert "0" not in vm and "6" not in vm
+    assert "0" not in vm and "6" not in vm and "6.0" not in vm and "4.5" not in vm
 
 
 def test_mapping_uses_the_files_own_spelling(defs):
     m = definition_to_mapping(defs["post-contact"], ["response id", "CSAT ", "nps"])
     assert m["fields"]["response_id"] == "response id"
     assert m["fields"]["csat"]["column"] == "CSAT "
-    assert m["fields"]["nps"]["map"] == {str(x): x for x in range(11)}
+    assert m["fields"]["nps"]["map"] == {str(x): x for x in range(11)} | {f"{x}.0": x for x in range(11)}
 
 
 def test_missing_required_question_names_it(defs):
@@ -97,7 +98,8 @@ def test_workspace_definition_with_10_point_csat_overrides_and_rescales(tmp_path
     merged = load_definitions([tmp_path])
     assert sorted(merged) == ["post-contact", "relationship-nps"]
     vm = definition_to_mapping(merged["post-contact"], ["打分"])["fields"]["csat"]["map"]
-    assert vm == {"1": 1, "2": 1, "3": 2, "4": 2, "5": 3, "6": 3, "7": 4, "8": 4, "9": 5, "10": 5, "满分": 5}
+    ints = {"1": 1, "2": 1, "3": 2, "4": 2, "5": 3, "6": 3, "7": 4, "8": 4, "9": 5, "10": 5}
+    assert vm == ints | {f"{k}.0": v for k, v in ints.items()} | {"满分": 5}
 
 
 @pytest.mark.parametrize(

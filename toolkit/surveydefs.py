@@ -97,11 +97,13 @@ class Question(BaseModel):
         return self.scale or CANONICAL_SCALES[self.score]
 
     def value_map(self) -> dict[str, int]:
-        """Every valid source answer → its canonical score (numbers, labels, stars)."""
+        """Every valid source answer → its canonical score (numbers as "5" and "5.0", labels, stars)."""
         if self.score == "comment":
             return {}
         src, dst = self.source_scale, CANONICAL_SCALES[self.score]
         out = {str(x): rescale(x, src, dst) for x in range(src[0], src[1] + 1)}
+        # Spreadsheet cells often arrive as floats ("5.0"); they are valid answers too.
+        out.update({f"{x}.0": rescale(x, src, dst) for x in range(src[0], src[1] + 1)})
         if self.stars:
             for n in range(max(src[0], 1), src[1] + 1):
                 out[_FULL_STAR * n + _EMPTY_STAR * (src[1] - n)] = rescale(n, src, dst)
