@@ -122,6 +122,11 @@ def test_workspace_definition_with_10_point_csat_overrides_and_rescales(tmp_path
             "kind: survey\nname: x\nquestions:\n  - {id: a, score: comment, headers: [A]}\n",
             r"x\.yaml:3: .*'questions': a survey needs at least one scored question",
         ),
+        (
+            "kind: survey\nname: x\nquestions:\n  - {id: a, score: nps, headers: [Score]}\n"
+            "  - {id: b, score: csat, headers: [score]}\n",
+            r"x\.yaml:3: .*'questions': header 'score' is listed for both 'a' and 'b'",
+        ),
         ("kind: survey\nname: [x\n", r"x\.yaml: not valid YAML"),
     ],
 )

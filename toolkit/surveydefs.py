@@ -137,6 +137,12 @@ class SurveyDefinition(BaseModel):
         ids = [q.id for q in questions]
         if len(set(ids)) != len(ids):
             raise ValueError("question ids must be unique")
+        owners: dict[str, str] = {}
+        for q in questions:
+            for h in q.headers:
+                other = owners.setdefault(_normal(h), q.id)
+                if other != q.id:
+                    raise ValueError(f"header '{h}' is listed for both '{other}' and '{q.id}'")
         if all(q.score == "comment" for q in questions):
             raise ValueError("a survey needs at least one scored question (csat, nps or ces)")
         return questions
