@@ -142,6 +142,13 @@ def test_workspace_theme_errors_name_file_and_key(tmp_path):
     extra.write_text("themes:\n  waiting:\n    keywords: ['re:(unclosed']\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"not a valid regular expression"):
         load_themes(extra)
+    # Valid for Python, not for the Rust engine Polars uses (no look-ahead): caught at load time.
+    extra.write_text("themes:\n  waiting:\n    keywords: ['re:wait(?!list)']\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=r"'themes\.waiting': keyword 're:wait\(\?!list\)' is not a valid regular expression \(look-around",
+    ):
+        load_themes(extra)
 
 
 def test_segmentation_of_chinese():

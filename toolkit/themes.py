@@ -6,8 +6,8 @@ Tagging is one case-insensitive ``str.contains`` per theme over the comment
 column, so it runs in Polars at any volume. Keyword forms:
 
 - a keyword with any non-ASCII character (Chinese) matches anywhere in the text;
-- an ASCII keyword matches at the start of a word (``wait`` finds ``waiting``,
-  ``fee`` is not found in ``feedback`` only if written ``re:\\bfees?\\b``);
+- an ASCII keyword matches at the start of a word (``wait`` finds ``waiting``;
+  for a whole word only, use a regex: ``re:\\bfees?\\b`` skips ``feedback``);
 - ``re:<regex>`` is used as it is (Rust regex syntax, as Polars reads it).
 """
 
@@ -60,10 +60,17 @@ class Theme(BaseModel):
     def _valid_regexes(cls, keywords: list[str]) -> list[str]:
         for kw in keywords:
             if kw.startswith("re:"):
+                import polars as pl
+
+                # Checked by the engine that will run it: Rust regex has no look-around.
                 try:
-                    re.compile(kw[3:])
-                except re.error as exc:
-                    raise ValueError(f"keyword {kw!r} is not a valid regular expression ({exc})") from None
+                    pl.Series([""]).str.contains(kw[3:])
+                except pl.exceptions.ComputeError as exc:
+                    lines = str(exc).splitlines()
+                    reason = next(
+                        (ln.removeprefix("error: ") for ln in lines if ln.startswith("error:")), lines[0]
+                    )
+                    raise ValueError(f"keyword {kw!r} is not a valid regular expression ({reason})") from None
             elif not kw.strip():
                 raise ValueError("a keyword is empty")
         return keywords
@@ -141,7 +148,8 @@ def load_themes(extra: Path | None = None) -> dict[str, Theme]:
                 ],
             )
         except ValidationError as exc:
-            raise ConfigError(f"{extra}: theme key 'themes.{theme_id}': {exc.errors()[0]['msg']}") from None
+            msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise ConfigError(f"{extra}: theme key 'themes.{theme_id}': {msg}") from None
     return themes
 
 
