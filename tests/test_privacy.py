@@ -84,7 +84,9 @@ def test_mask_expr_matches_mask_text_row_for_row():
     assert got == [mask_text(t) for t in texts]
 
 
-_alphabet = st.sampled_from(list("0123456789") * 4 + list(" -+@.#xX号元¥,:") + ["13", "86", "0086", "a", "com"])
+_alphabet = st.sampled_from(
+    list("0123456789") * 4 + list(" -+@.#xX号元¥,:") + ["13", "86", "0086", "a", "com"]
+)
 
 
 @settings(max_examples=200, deadline=None)
