@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := fonts-wqy-microhei poppler-utils
+SYSTEM_PACKAGES := fonts-wqy-microhei poppler-utils libharfbuzz-subset0
 
 .PHONY: demo test lint bench system venv clean
 
