@@ -210,8 +210,8 @@ def test_header_row_forced_and_skips_lines_above(tmp_path):
     with read_table(f, header_row=2) as t:
         assert t.columns == ["x", "y"]
         assert collect(t).rows() == [("1", "2", 3)]
-    with pytest.raises(InputError, match=r"line 9 is not among|header row 9 is not among"):
-        read_table(f, header_row=9)
+    assert raises(f, header_row=9) == f"{f}: header row 9 is not among the first 3 lines the reader looked at"
+    assert raises(f, header_row=0) == f"{f}: header_row must be a 1-based line number (got 0)"
 
 
 def test_blank_and_repeated_headers_are_named(tmp_path):
@@ -284,6 +284,9 @@ def test_xlsx_sheet_by_name_index_and_missing(tmp_path):
     assert str(e.value) == f"{f}: no sheet number 5 (0-based) — the sheets are: '明细', 'Summary'"
     with read_table(f, sheet=0) as t:
         assert t.sheet == "明细"
+    with read_table(f, header_row=2) as t:  # forced: the subtitle becomes the header, row 3 is blank
+        assert t.columns == ["导出时间 2026-11-01", "column_2", "column_3", "column_4"]
+        assert collect(t)["__line"].to_list() == [4, 5, 7]
 
 
 def test_parquet_columns_become_text(tmp_path):
@@ -378,6 +381,13 @@ def test_truncated_archives_and_fake_xlsx(tmp_path):
         z.writestr("t.csv", "id,agent\n" + "".join(f"{i},{random.Random(i).random()}\n" for i in range(5000)))
     zp.write_bytes(zp.read_bytes()[:2000])  # the central directory at the end is gone
     assert raises(zp) == f"{zp}: is not a valid zip archive (truncated or damaged?)"
+    crc = tmp_path / "crc.zip"
+    with zipfile.ZipFile(crc, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("t.csv", "id,agent\n" + "1,A1\n" * 500)
+    damaged = bytearray(crc.read_bytes())
+    damaged[100] ^= 0xFF  # inside the stored member: the central directory still lists it
+    crc.write_bytes(bytes(damaged))
+    assert raises(crc) == f"{crc}: the zip archive is truncated or damaged — export it again"
     two = tmp_path / "two.zip"
     with zipfile.ZipFile(two, "w") as z:
         z.writestr("a.csv", "x\n1\n")

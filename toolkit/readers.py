@@ -79,7 +79,6 @@ MAGIC = [
     (b"\xd0\xcf\x11\xe0", "an old Excel/Office file (.xls?)"),
     (b"PAR1", "a Parquet file"),
     (b"\x7fELF", "a program"),
-    (b"MZ", "a Windows program"),
 ]
 
 FRIENDLY_CODEC = {"iso8859-1": "latin-1", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}
