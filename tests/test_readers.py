@@ -368,7 +368,12 @@ def test_not_a_table(tmp_path):
     assert raises(png) == f"{png}: is a PNG image, not a table — check that you picked the right file"
     junk = tmp_path / "junk.csv"
     junk.write_bytes(random.Random(7).randbytes(5000))
-    assert raises(junk).startswith(f"{junk}: is binary data")
+    assert raises(junk) == f"{junk}: is binary data, not a table — check that you picked the right file"
+    high = tmp_path / "high.csv"  # no NUL byte, not UTF-8/GB18030, nothing charset-normalizer recognises
+    high.write_bytes(bytes(random.Random(3).choices(range(0x20, 0x100), k=3000)))
+    assert raises(high) == (
+        f"{high}: is not a table: binary data or text in an unknown encoding — pass --encoding if it is text"
+    )
 
 
 def test_truncated_archives_and_fake_xlsx(tmp_path):

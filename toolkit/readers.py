@@ -382,7 +382,9 @@ def _detect_encoding(path: Path, sample: bytes, complete: bool) -> str:
         return guess
     if gb_text is not None:
         return "gb18030"
-    raise _not_a_table(path, "binary data or text in an unknown encoding (pass --encoding if it is text)")
+    raise InputError(
+        f"{path}: is not a table: binary data or text in an unknown encoding — pass --encoding if it is text"
+    )
 
 
 def _charset_normalizer_guess(sample: bytes, complete: bool) -> str | None:
