@@ -79,7 +79,6 @@ MAGIC = [
     (b"\xd0\xcf\x11\xe0", "an old Excel/Office file (.xls?)"),
     (b"PAR1", "a Parquet file"),
     (b"\x7fELF", "a program"),
-    (b"MZ", "a Windows program"),
 ]
 
 FRIENDLY_CODEC = {"iso8859-1": "latin-1", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}
@@ -383,7 +382,9 @@ def _detect_encoding(path: Path, sample: bytes, complete: bool) -> str:
         return guess
     if gb_text is not None:
         return "gb18030"
-    raise _not_a_table(path, "binary data or text in an unknown encoding (pass --encoding if it is text)")
+    raise InputError(
+        f"{path}: is not a table: binary data or text in an unknown encoding — pass --encoding if it is text"
+    )
 
 
 def _charset_normalizer_guess(sample: bytes, complete: bool) -> str | None:
