@@ -1,7 +1,7 @@
 """Sample contact centre for ``cxtk demo``: 13 months of realistic, deterministic raw exports.
 
 Loaded by ``cxtk demo`` with importlib from the shipped ``samples/`` folder, so this module is
-self-contained: numpy, polars, xlsxwriter and the standard library only.
+self-contained: numpy, polars and the standard library only (XLSX files are written directly).
 
 The centre: 8 teams ("Team A" … "Team H") of 10 agents on a flexible rota, 4 queues, phone /
 chat / email / web-form tickets, IVR self-service, post-contact surveys, QA reviews, agent
@@ -84,7 +84,7 @@ _SEASON = {1: 1.0, 2: 0.82, 3: 0.95, 4: 0.97, 5: 1.0, 6: 1.03, 7: 1.02, 8: 1.0, 
 _AHT_REALTIME = 420.0
 _AHT_DESK = 560.0
 
-_CSAT_LABELS = np.array(["", "非常不满意", "不满意", "一般", "满意", "非常满意"])
+_CSAT_LABELS = np.array([None, "非常不满意", "不满意", "一般", "满意", "非常满意"])
 _COMMENTS = {
     "waiting": ["等太久了，排队二十分钟才接通", "排队时间太长", "电话一直打不进去，等了很久", "Waited too long on hold",
                 "The queue was far too long"],
@@ -257,10 +257,10 @@ def _outcomes(rng: np.random.Generator, c: dict, ctx: dict) -> None:
     for start, end in ctx["outages"]:
         outage |= (ch == 0) & inbound & (c["ts"] >= start) & (c["ts"] < end)
 
-    # Abandons: ~4.5 % normally, far more when the floor is short or the ACD is down.
-    p_abandon = np.where(ch == 0, 0.045, 0.035)
+    # Abandons: ~5 % normally, far more when the floor is short or the ACD is down.
+    p_abandon = np.where(ch == 0, 0.052, 0.04)
     p_abandon = np.where(understaffed, 0.16, p_abandon)
-    p_abandon = np.where(outage, 0.95, p_abandon)
+    p_abandon = np.where(outage, 0.96, p_abandon)
     abandoned = realtime & inbound & (rng.random(n) < p_abandon)
     short = rng.random(n) < 0.22
     abandon_wait = np.where(short, rng.uniform(0.5, 4.9, n),
@@ -322,7 +322,7 @@ def _outcomes(rng: np.random.Generator, c: dict, ctx: dict) -> None:
     resolved = np.where(desk, c["solved_known"], resolved)
     c["resolved"] = resolved
     long_wait = wait > 120
-    p_complaint = 0.006 + 0.05 * (answered & ~resolved) + 0.02 * long_wait + 0.02 * (transfers > 0)
+    p_complaint = 0.009 + 0.05 * (answered & ~resolved) + 0.02 * long_wait + 0.02 * (transfers > 0)
     surge = ctx["surge"][np.clip(day, 0, ctx["n_days"] - 1)] & (c["topic"] == TOPICS.index(SURGE_TOPIC))
     p_complaint = np.where(surge, 0.25, p_complaint)
     c["complaint"] = inbound & (rng.random(n) < p_complaint)
@@ -354,7 +354,8 @@ def _repeats(rng: np.random.Generator, c: dict, ctx: dict) -> dict:
     days_later = rng.choice(np.arange(1, 7), size=n, p=[.3, .22, .16, .12, .1, .1])
     later = (c["ts"][pick] // 86400 + days_later) * 86400 + _time_of_day(rng, channel)
     ts = np.where(retry, c["ts"][pick] + c["wait"][pick] + rng.integers(120, 5400, n), later)
-    keep = ts < ctx["end"]
+    # A retry after closing time would not reach an agent: those customers try another day.
+    keep = (ts < ctx["end"]) & ~(retry & (ts % 86400 >= OPEN_HOURS.stop * 3600))
     out = _new_contacts(rng, ts[keep], c["customer"][pick][keep], channel[keep], topic[keep])
     return out
 
@@ -403,9 +404,6 @@ def _ids(prefix: str, ts: pl.Expr) -> pl.Expr:
 def _frame(c: dict, agents: pl.DataFrame, customers: int) -> pl.DataFrame:
     """All contacts as one frame with ids and text columns shared by the writers."""
     del customers
-    roster_name = np.array(agents["agent_name"].to_list() + [None], dtype=object)
-    roster_id = np.array(agents["agent_id"].to_list() + [None], dtype=object)
-    team_name = np.array(TEAMS + [None], dtype=object)
     df = pl.DataFrame({
         "row": np.arange(len(c["ts"])),
         "ts": c["ts"], "channel_i": c["channel"], "topic_i": c["topic"], "queue_i": c["queue"],
@@ -415,9 +413,17 @@ def _frame(c: dict, agents: pl.DataFrame, customers: int) -> pl.DataFrame:
         "first_reply": c["first_reply"], "first_reply_known": c["first_reply_known"],
         "solved": c["solved"], "solved_known": c["solved_known"], "ring": c["outbound_ring"],
         "entry": c["entry"], "agent_i": c["agent"],
-        "agent_id": roster_id[c["agent"]].tolist(), "agent_name": roster_name[c["agent"]].tolist(),
-        "team": team_name[c["team"]].tolist(),
     })
+    by_agent = list(range(80))
+    known = pl.col("agent_i") >= 0
+    df = df.with_columns(
+        agent_id=pl.when(known).then(pl.col("agent_i").replace_strict(by_agent, agents["agent_id"].to_list(),
+                                                                         default="", return_dtype=pl.String)),
+        agent_name=pl.when(known).then(pl.col("agent_i").replace_strict(by_agent, agents["agent_name"].to_list(),
+                                                                           default="", return_dtype=pl.String)),
+        team=pl.when(known).then(pl.col("agent_i").replace_strict(by_agent, agents["team"].to_list(),
+                                                                     default="", return_dtype=pl.String)),
+    )
     channel = pl.col("channel_i").replace_strict(list(range(4)), CHANNELS, return_dtype=pl.String)
     prefix = pl.col("channel_i").replace_strict(list(range(4)), ["CL", "CH", "", ""], return_dtype=pl.String)
     df = df.with_columns(
@@ -459,10 +465,11 @@ def _write_calls(df: pl.DataFrame, out: Path, months: list[str], csat: np.ndarra
                  rng: np.random.Generator) -> list[Path]:
     """Chinese ACD export: GB18030, a title line, a blank line, the header, rows, a 合计 row."""
     rated = df["answered"].to_numpy() & ~df["outbound"].to_numpy() & (rng.random(df.height) < 0.15)
-    label = np.where(rated, _CSAT_LABELS[csat], "")
-    cust = df["customer_i"].to_numpy() + 1
-    mobile = np.char.add(_MOBILE_PREFIX[cust % 10], np.char.zfill(((cust * 7919 + 2345678) % 10**8).astype(str), 8))
-    calls = df.with_columns(rating=pl.Series(label), mobile=pl.Series(mobile)).filter(pl.col("channel_i") == 0)
+    label = pl.Series(np.where(rated, csat, 0)).replace_strict(list(range(6)), _CSAT_LABELS.tolist())
+    cust = pl.col("customer_i") + 1
+    mobile = pl.format("{}{}", (cust % 10).replace_strict(list(range(10)), _MOBILE_PREFIX.tolist()),
+                       ((cust * 7919 + 2345678) % 10**8).cast(pl.String).str.zfill(8))
+    calls = df.with_columns(rating=label, mobile=mobile).filter(pl.col("channel_i") == 0)
     yes_no = {True: "是", False: "否"}
     table = calls.select(
         pl.col("month"),
@@ -607,7 +614,7 @@ def _comments(rng: np.random.Generator, resp: pl.DataFrame) -> np.ndarray:
         mask = theme == name
         text[mask] = np.array(templates, dtype=object)[(pick[mask] * len(templates)).astype(int)]
     has_comment = rng.random(n) < np.where(low, 0.65, 0.33)
-    pii = has_comment & low & (rng.random(n) < 0.02)
+    pii = has_comment & low & (rng.random(n) < 0.04)
     text[pii] = np.array(_PII_COMMENTS, dtype=object)[rng.integers(0, len(_PII_COMMENTS), int(pii.sum()))]
     return np.where(has_comment, text, None)
 
@@ -634,10 +641,11 @@ def _write_surveys(rng: np.random.Generator, df: pl.DataFrame, csat: np.ndarray,
     comment = np.full(s.height, None, dtype=object)
     resp = s.filter(pl.Series(responded))
     comment[responded] = _comments(rng, resp)
-    # One comment tries script injection: reports must show it as text.
+    # In the last month, one comment tries script injection (reports must show it as text) and
+    # each PII example appears at least once (reports must mask them, but not the order number).
     last = np.flatnonzero(responded & (s["month"].to_numpy() == months[-1]) & (s["csat"].to_numpy() <= 2))
-    if len(last):
-        comment[last[0]] = _SCRIPT_COMMENT
+    for k, text in enumerate([_SCRIPT_COMMENT, *_PII_COMMENTS][: len(last)]):
+        comment[last[k]] = text
     s = s.with_columns(comment=pl.Series(comment.tolist(), dtype=pl.String))
     low = pl.col("responded").is_not_null() & (pl.col("csat") <= 2)
     followed = (pl.when(low & (pl.col("fu") < 0.70)).then(pl.col("responded") + (pl.col("fu_h") * 3600).cast(pl.Int64))
@@ -666,34 +674,117 @@ def _write_surveys(rng: np.random.Generator, df: pl.DataFrame, csat: np.ndarray,
     return written
 
 
-def _write_xlsx(path: Path, sheet: str, headers: list[str], frame: pl.DataFrame, datetimes: set[str]) -> None:
-    """Write a plain sheet (header row, then values; blanks for nulls) with fixed document properties."""
-    import xlsxwriter
+_XLSX_STATIC = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        "</Types>"),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+        'core-properties" Target="docProps/core.xml"/>'
+        "</Relationships>"),
+    "docProps/core.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        "<dc:creator>cxtk samples</dc:creator>"
+        '<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:created>'
+        "</cp:coreProperties>"),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'styles" Target="styles.xml"/>'
+        "</Relationships>"),
+    # Style 1 = date-time cells, style 2 = bold header.
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"),
+}
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    wb.set_properties({"created": dt.datetime(2026, 1, 1), "author": "cxtk samples"})
-    ws = wb.add_worksheet(sheet)
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    bold = wb.add_format({"bold": True})
-    ws.write_row(0, 0, headers, bold)
-    columns = []
-    for name in frame.columns:
-        col = frame[name]
+
+def _xml_text(expr: pl.Expr) -> pl.Expr:
+    return (expr.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True))
+
+
+def _col_letter(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else chr(ord("A") + i // 26 - 1) + chr(ord("A") + i % 26)
+
+
+def _write_xlsx(path: Path, sheet: str, headers: list[str], frame: pl.DataFrame, datetimes: set[str]) -> None:
+    """Write a plain one-sheet XLSX: a bold header row, then values, blank cells for nulls.
+
+    The sheet XML is built column-wise with Polars string expressions: a per-cell writer
+    (xlsxwriter) needs ~20 s for the 80 000 survey rows, far over the 8 s budget. Strings are
+    inline, dates are serial numbers with a date-time format, and the zip entries carry a fixed
+    timestamp so the file is byte-identical for a seed.
+    """
+    import zipfile
+
+    row = pl.int_range(pl.len()) + 2
+    cells = []
+    for i, name in enumerate(frame.columns):
+        ref = pl.format("{}{}", pl.lit(_col_letter(i)), row)
+        col = pl.col(name)
         if name in datetimes:
-            col = col.cast(pl.Float64) / 86400 + 25569  # epoch seconds → Excel serial days
-        columns.append(col.to_list())
-    is_date = [name in datetimes for name in frame.columns]
-    for r, row in enumerate(zip(*columns, strict=True), start=1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if is_date[c]:
-                ws.write_number(r, c, value, date_fmt)
-            elif isinstance(value, str):
-                ws.write_string(r, c, value)
-            else:
-                ws.write_number(r, c, value)
-    wb.close()
+            serial = (col.cast(pl.Float64) / 86400 + 25569).cast(pl.String)
+            cell = pl.format('<c r="{}" s="1"><v>{}</v></c>', ref, serial)
+        elif frame.schema[name] == pl.String:
+            cell = pl.format('<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>', ref, _xml_text(col))
+        else:
+            cell = pl.format('<c r="{}"><v>{}</v></c>', ref, col.cast(pl.String))
+        cells.append(cell.fill_null(""))
+    body = frame.select(pl.format('<row r="{}">{}</row>', row, pl.concat_str(cells)).str.join("")).item()
+    header = "".join(f'<c r="{_col_letter(i)}1" t="inlineStr" s="2"><is><t>{h}</t></is></c>'
+                     for i, h in enumerate(headers))
+    last = f"{_col_letter(len(headers) - 1)}{frame.height + 1}"
+    sheet_xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                 f'<dimension ref="A1:{last}"/><sheetData><row r="1">{header}</row>{body or ""}</sheetData>'
+                 "</worksheet>")
+    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    parts = dict(_XLSX_STATIC)
+    parts["xl/workbook.xml"] = workbook
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            # Fastest deflate: the default level costs seconds on the survey sheets.
+            zf.writestr(info, text.encode("utf-8"), compresslevel=1)
 
 
 def _write_qa(rng: np.random.Generator, df: pl.DataFrame, out: Path, scale: float, end: int) -> Path:
@@ -704,7 +795,7 @@ def _write_qa(rng: np.random.Generator, df: pl.DataFrame, out: Path, scale: floa
     sample = (pool.sort("u").group_by("month", maintain_order=True).head(per_month).sort("ts"))
     n = sample.height
     agent_skill = np.random.default_rng(99).normal(0, 0.35, 81)  # fixed per agent, like real people
-    base = (4.0 + agent_skill[sample["agent_i"].to_numpy()]
+    base = (4.35 + agent_skill[sample["agent_i"].to_numpy()]
             - 0.6 * ~sample["resolved"].to_numpy() - 0.8 * sample["complaint"].to_numpy()
             - 0.3 * (sample["transfers"].to_numpy() > 0))
     slow = (sample["team"] == SLOW_TEAM).to_numpy()
@@ -718,7 +809,10 @@ def _write_qa(rng: np.random.Generator, df: pl.DataFrame, out: Path, scale: floa
     critical = (lowest == 2) & (sample["complaint"].to_numpy() | (rng.random(n) < 0.1))
     severity = np.where(critical, "critical", severity).astype(object)
     comment = np.array([_QA_COMMENTS[i] for i in issue], dtype=object)
-    reviewed = np.minimum(sample["ts"].to_numpy() + rng.integers(86400, 6 * 86400, n), end - 60)
+    # Reviewed 1–5 working days later, in office hours, never after the data ends.
+    day = sample["ts"].to_numpy() // 86400 + rng.integers(1, 6, n)
+    reviewed = day * 86400 + rng.integers(9 * 3600, 18 * 3600, n)
+    reviewed = np.minimum(reviewed, end - 3600)
     reviewed = np.maximum(reviewed, sample["ended_ts"].to_numpy() + 600)
     table = pl.DataFrame({
         "review_id": [f"QA{i + 1:06d}" for i in range(n)],
