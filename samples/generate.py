@@ -281,9 +281,9 @@ def _outcomes(rng: np.random.Generator, c: dict, ctx: dict) -> None:
     first_reply = c["ts"] + np.round(_lognormal(rng, 2.5 * 3600, 0.9, n)).astype(np.int64)
     solved = c["ts"] + np.round(_lognormal(rng, 9 * 3600, 0.8, n)).astype(np.int64)
     solved = np.maximum(solved, first_reply + rng.integers(300, 3600, n))
-    stuck = desk & (rng.random(n) < 0.015)  # never solved: stays Pending
+    stuck = desk & (rng.random(n) < 0.015)  # never solved: Pending, or Open when nobody replied
     c["first_reply"] = np.where(desk, np.minimum(first_reply, ctx["end"] - 1), 0)
-    c["first_reply_known"] = desk & (first_reply < ctx["end"])
+    c["first_reply_known"] = desk & (first_reply < ctx["end"]) & ~(stuck & (rng.random(n) < 0.4))
     c["solved"] = solved
     c["solved_known"] = desk & ~stuck & (solved < ctx["end"])
 
@@ -643,7 +643,8 @@ def _write_surveys(rng: np.random.Generator, df: pl.DataFrame, csat: np.ndarray,
     comment[responded] = _comments(rng, resp)
     # In the last month, one comment tries script injection (reports must show it as text) and
     # each PII example appears at least once (reports must mask them, but not the order number).
-    last = np.flatnonzero(responded & (s["month"].to_numpy() == months[-1]) & (s["csat"].to_numpy() <= 2))
+    sent_month = s.select(_fmt_ts(pl.col("sent"), "%Y-%m")).to_series().to_numpy()
+    last = np.flatnonzero(responded & (sent_month == months[-1]) & (s["csat"].to_numpy() <= 3))
     for k, text in enumerate([_SCRIPT_COMMENT, *_PII_COMMENTS][: len(last)]):
         comment[last[k]] = text
     s = s.with_columns(comment=pl.Series(comment.tolist(), dtype=pl.String))
