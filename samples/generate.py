@@ -401,9 +401,8 @@ def _ids(prefix: str, ts: pl.Expr) -> pl.Expr:
     return pl.format("{}{}{}", pl.lit(prefix), _fmt_ts(ts, "%Y%m%d"), seq)
 
 
-def _frame(c: dict, agents: pl.DataFrame, customers: int) -> pl.DataFrame:
+def _frame(c: dict, agents: pl.DataFrame) -> pl.DataFrame:
     """All contacts as one frame with ids and text columns shared by the writers."""
-    del customers
     df = pl.DataFrame({
         "row": np.arange(len(c["ts"])),
         "ts": c["ts"], "channel_i": c["channel"], "topic_i": c["topic"], "queue_i": c["queue"],
@@ -945,7 +944,7 @@ def generate(out_dir: Path, *, seed: int = 7, end_month: str = "2026-10", months
     ctx.update(rota=rota, rota_agent=rota["agent"], slot_start=rota["slot_start"], slot_count=rota["slot_count"])
     agents = _agents()
     contacts = _contacts(rng, ctx, scale)
-    df = _frame(contacts, agents, ctx["customers"])
+    df = _frame(contacts, agents)
     csat = _csat_latent(rng, df)
     interactions = _write_calls(df, out, month_labels, csat, rng)
     interactions += _write_tickets(df, out, month_labels, csat, rng)
