@@ -56,6 +56,8 @@ CHUNK = 1 << 20
 TEXT_EXTS = {"csv": "csv", "tsv": "csv", "txt": "csv", "tab": "csv", "dat": "csv"}
 FORMAT_EXTS = {
     **TEXT_EXTS,
+    "yaml": "yaml",
+    "yml": "yaml",
     "xlsx": "xlsx",
     "xlsm": "xlsx",
     "xls": "xls",
@@ -215,6 +217,8 @@ def read_table(
             table = _read_excel(path, src, fmt, sheet, header_row, expected_headers)
         elif fmt == "parquet":
             table = _read_parquet(path, src)
+        elif fmt == "yaml":
+            table = _read_yaml(path, src)
         else:
             table = _read_jsonl(path, src, scratch, encoding)
     except BaseException:
@@ -817,6 +821,43 @@ def _read_parquet(path: Path, src: Path) -> RawTable:
         header_line=0,
         _read_path=src,
     )
+
+
+def _read_yaml(path: Path, src: Path) -> RawTable:
+    """A YAML list of records (``- {action_id: …}``), or a mapping holding one list; ``__line`` is each record's line."""
+    import polars as pl
+    import yaml
+
+    try:
+        text = src.read_text(encoding="utf-8-sig")
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: YAML files must be UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise InputError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        node = node.value[0][1]
+        data = next(iter(data.values()))
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise InputError(f"{path}: expected a YAML list of records (- action_id: …), one per row")
+    columns = list(dict.fromkeys(str(k) for r in data for k in r))
+    lines = [item.start_mark.line + 1 for item in node.value] if data else []
+    rows = {c: [None if r.get(c) is None else _yaml_text(r.get(c)) for r in data] for c in columns}
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}).with_columns(
+        pl.Series(LINE, lines, dtype=pl.Int64)
+    )
+    return RawTable(path=path, frame=frame.lazy(), columns=columns, format="yaml", encoding="utf-8",
+                    delimiter=None, sheet=None, header_line=0, _read_path=src)
+
+
+def _yaml_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _read_jsonl(path: Path, src: Path, scratch: _Scratch, encoding: str | None) -> RawTable:

@@ -88,11 +88,16 @@ def print_accounting(result) -> None:  # type: ignore[no-untyped-def]
         f"read {t.read:,} = accepted {t.accepted:,} + rejected {t.rejected:,} + duplicate {t.duplicate:,}"
         f" + skipped {t.skipped:,}" + (f" ({t.updated:,} of the accepted replaced changed rows)" if t.updated else "")
     )
+    linked: dict[str, list[int]] = {}
     for f in result.files:
         for name, lc in f.linked.items():
-            if "accepted" in lc:
-                console.print(f"{Path(f.path).name}: also {lc['accepted']:,} linked {name} rows "
-                              f"(ratings carried on the export; {lc.get('duplicate', 0):,} already stored)")
+            acc = linked.setdefault(name, [0, 0])
+            acc[0] += lc.get("accepted", lc.get("rows", 0))
+            acc[1] += lc.get("duplicate", 0)
+    for name, (accepted, duplicate) in linked.items():
+        console.print(f"Also {accepted:,} linked {name} rows from ratings carried on the export"
+                      + (f" ({duplicate:,} already stored)" if duplicate else ""))
+    for f in result.files:
         if f.counts.rejected:
             where = f.rejects_file or "(not written: dry run)"
             console.print(f"[yellow]{Path(f.path).name}: {f.counts.rejected:,} rejected rows → {where}[/yellow]")
