@@ -33,7 +33,12 @@ _OWN_FIELDS = {
     "qa": ("team", "agent_id"),
     "agent-status": ("team", "agent_id"),
 }
-_SCHEMA_NAME = {"interactions": "interactions", "surveys": "surveys", "qa": "qa", "agent-status": "agent-status"}
+_SCHEMA_NAME = {
+    "interactions": "interactions",
+    "surveys": "surveys",
+    "qa": "qa",
+    "agent-status": "agent-status",
+}
 _NO_DATA = {
     "interactions": "no interactions data",
     "surveys": "no surveys data",
@@ -82,7 +87,9 @@ def compute_kpis(
             continue
         lf = _with_canonical_columns(lf, ds, config.timezone)
         own = set(_OWN_FIELDS[ds]) | set(TIME_KEYS if ds != "agent-status" else ("month", "day", "hour"))
-        linked = ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
+        linked = (
+            ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
+        )
         if linked:
             own |= set(LINK_FIELDS)
         missing = [f for f in by if f not in own]
@@ -113,7 +120,12 @@ def compute_kpis(
         aggregated[name] = df
 
     responses_only = _responses_only(aggregated.get("surveys"))
-    if responses_only and "response_rate" in ids and interactions is not None and "interactions" not in aggregated:
+    if (
+        responses_only
+        and "response_rate" in ids
+        and interactions is not None
+        and "interactions" not in aggregated
+    ):
         if "interactions" not in unavailable:
             lf = _with_canonical_columns(interactions, "interactions", config.timezone)
             prepared, _ = _prepare_interactions(lf, config, lo, hi, False)
@@ -134,7 +146,8 @@ def compute_kpis(
     if config.outages and "interactions" in rows:
         excluded["outage_contacts"] = int(sum(r.get("_outage") or 0 for r in rows["interactions"].values()))
         excluded["outages"] = [
-            {"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason} for o in config.outages
+            {"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason}
+            for o in config.outages
         ]
         for g, key in zip(groups, keys, strict=True):
             r = rows["interactions"].get(key)
@@ -182,7 +195,7 @@ def _with_canonical_columns(lf: pl.LazyFrame, ds: str, tz: str) -> pl.LazyFrame:
 
     have = lf.collect_schema()
     time_tz = tz
-    for name, dtype in have.items():
+    for _name, dtype in have.items():
         if isinstance(dtype, pl.Datetime):
             time_tz = dtype.time_zone
             break
@@ -232,8 +245,10 @@ def _prepare_interactions(
         if method == "derived":
             lf = fcr.with_repeat_window(lf, d, lo, hi, fcr.latest_arrival(lf))
     if method != "derived":
-        lf = lf.with_columns(pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at"),
-                             pl.lit(False).alias("_provisional"))
+        lf = lf.with_columns(
+            pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at"),
+            pl.lit(False).alias("_provisional"),
+        )
     lf = lf.filter(in_p | sla_p)
     out = _outage(config, tz)
     is_contact = (pl.col("direction").fill_null("inbound") == "inbound") & (pl.col("channel") != "ivr")
@@ -248,7 +263,9 @@ def _prepare_interactions(
     )
 
 
-def _link(lf: pl.LazyFrame, interactions: pl.LazyFrame, fields: Sequence[str], complaint: bool) -> pl.LazyFrame:
+def _link(
+    lf: pl.LazyFrame, interactions: pl.LazyFrame, fields: Sequence[str], complaint: bool
+) -> pl.LazyFrame:
     """Fill a survey/review row's team, agent, channel… from its linked interaction when missing."""
     import polars as pl
 
@@ -278,7 +295,9 @@ def _prepare_surveys(
     if interactions is not None:
         if "topic" not in lf.collect_schema():
             lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("topic"))
-        lf = _link(lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, True)
+        lf = _link(
+            lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, True
+        )
     return lf.with_columns(pl.lit(True).alias("_p"), t.alias("_t"))
 
 
@@ -292,7 +311,9 @@ def _prepare_qa(
     if interactions is not None:
         have = lf.collect_schema()
         lf = lf.with_columns([pl.lit(None, dtype=pl.String).alias(f) for f in LINK_FIELDS if f not in have])
-        lf = _link(lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, False)
+        lf = _link(
+            lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, False
+        )
     return lf.with_columns(pl.lit(True).alias("_p"), pl.col("reviewed_at").alias("_t"))
 
 
@@ -377,7 +398,9 @@ def _kpi_value(
     if frames.get(ds) is None:
         return KpiValue(None, None, note=_NO_DATA[ds])
     if ds in unavailable:
-        return KpiValue(None, None, note=f"{_NO_DATA[ds][3:]} has no {', '.join(unavailable[ds])} to group by")
+        return KpiValue(
+            None, None, note=f"{_NO_DATA[ds][3:]} has no {', '.join(unavailable[ds])} to group by"
+        )
     table = rows.get(ds, {})
     row = table.get(key)
     if row is None:
@@ -446,7 +469,9 @@ def _ci(k: str, row: dict[str, Any], value: float, n: int) -> tuple[float, float
 
 
 def _fcr_totals(groups: list[Group]) -> dict[str, int]:
-    unknown = sum(g.kpis["fcr_rate"].extra.get("excluded_unknown_customer", 0) for g in groups if "fcr_rate" in g.kpis)
+    unknown = sum(
+        g.kpis["fcr_rate"].extra.get("excluded_unknown_customer", 0) for g in groups if "fcr_rate" in g.kpis
+    )
     prov = sum(g.kpis["fcr_rate"].extra.get("provisional", 0) for g in groups if "fcr_rate" in g.kpis)
     out = {}
     if any("fcr_rate" in g.kpis and "excluded_unknown_customer" in g.kpis["fcr_rate"].extra for g in groups):

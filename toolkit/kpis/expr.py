@@ -110,10 +110,9 @@ def seconds_between(later: str, earlier: str) -> pl.Expr:
 def first_response() -> pl.Expr:
     """A chat/email/ticket contact with a first agent response: its response time in seconds."""
     pl = _pl()
-    return (
-        pl.when(contact() & pl.col("channel").is_in(("chat", "email", "ticket")) & pl.col("answered_at").is_not_null())
-        .then(seconds_between("answered_at", "arrived_at"))
-    )
+    return pl.when(
+        contact() & pl.col("channel").is_in(("chat", "email", "ticket")) & pl.col("answered_at").is_not_null()
+    ).then(seconds_between("answered_at", "arrived_at"))
 
 
 def resolution_time() -> pl.Expr:
@@ -126,7 +125,12 @@ def resolution_time() -> pl.Expr:
 def sla_due() -> pl.Expr:
     """A ticket/email whose SLA falls due in the period."""
     pl = _pl()
-    return pl.col("_sla_p") & inbound() & pl.col("channel").is_in(("ticket", "email")) & pl.col("sla_due_at").is_not_null()
+    return (
+        pl.col("_sla_p")
+        & inbound()
+        & pl.col("channel").is_in(("ticket", "email"))
+        & pl.col("sla_due_at").is_not_null()
+    )
 
 
 def sla_met() -> pl.Expr:
@@ -172,7 +176,7 @@ def fcr_derived_known() -> pl.Expr:
 
 def repeat_contact(d: Definitions) -> pl.Expr:
     """Another inbound contact of the same customer strictly later and within the window."""
-    pl = _pl()
+
     gap = seconds_between("_next_at", "arrived_at")
     return (gap <= d.fcr_window_days * 86400).fill_null(False)
 
