@@ -153,10 +153,13 @@ def _fcr(d: Definitions) -> dict[str, pl.Expr]:
 
 
 def _nps(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
     s = x.score("nps")
     n = s.count()
-    promoters = x.promoter().fill_null(False).sum()
-    detractors = x.detractor().fill_null(False).sum()
+    # Signed counts: the difference of two unsigned sums would wrap around below zero.
+    promoters = x.promoter().fill_null(False).sum().cast(pl.Int64)
+    detractors = x.detractor().fill_null(False).sum().cast(pl.Int64)
     return {
         "value": (promoters - detractors) * 100.0 / n,
         "n": n,
