@@ -43,6 +43,7 @@ def human_gap(kpi_id: str, gap: float | None) -> str:
 def print_table(result: KpiResult) -> None:
     """Print one table per group (KPI, value, n, target, achievement, gap, note)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -51,7 +52,7 @@ def print_table(result: KpiResult) -> None:
         title = f"{result.period.label} — {keys}"
         if g.score is not None:
             title += f" — score {g.score:.1f}" + (f", rank {g.rank}" if g.rank is not None else "")
-        table = Table(title=title, title_justify="left")
+        table = Table(title=escape(title), title_justify="left")
         for col in ("KPI", "value", "n", "target", "achievement", "gap", "note"):
             table.add_column(
                 col, justify="right" if col in ("value", "n", "target", "achievement", "gap") else "left"
@@ -77,11 +78,11 @@ def print_table(result: KpiResult) -> None:
                 "" if v.target is None else human(kpi_id, v.target),
                 "" if v.achievement is None else f"{v.achievement * 100:.1f} %",
                 human_gap(kpi_id, v.gap),
-                note,
+                escape(note),
                 style=style,
             )
         console.print(table)
     for line in result.notes:
-        console.print(f"[dim]{line}[/dim]")
+        console.print(f"[dim]{escape(line)}[/dim]")
     if result.excluded.get("outage_contacts"):
         console.print(f"{result.excluded['outage_contacts']} contacts inside outage windows excluded")
