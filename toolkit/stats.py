@@ -88,10 +88,10 @@ def _check_nps_counts(promoters: float, detractors: float, n: float) -> None:
 
 def z_quantile(confidence: float = 0.95) -> float:
     """Two-sided standard-normal quantile: 1.959964 for 95 %."""
-    from scipy.stats import norm
+    from statistics import NormalDist  # stdlib: no scipy import on the common path
 
     _check_confidence(confidence)
-    return float(norm.ppf(0.5 + confidence / 2))
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def t_quantile(df: float, confidence: float = 0.95) -> float:
@@ -103,9 +103,9 @@ def t_quantile(df: float, confidence: float = 0.95) -> float:
 
 
 def _two_sided_p(z: float) -> float:
-    from scipy.stats import norm
+    from statistics import NormalDist
 
-    return float(2 * norm.sf(abs(z)))
+    return 2 * (1 - NormalDist().cdf(abs(z)))
 
 
 # --------------------------------------------------------------------------- intervals

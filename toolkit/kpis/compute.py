@@ -112,7 +112,7 @@ def compute_kpis(
         elif ds == "qa":
             prepared = _prepare_qa(lf, interactions if linked else None, config, lo, hi)
         else:
-            prepared = _prepare_agent_status(lf, period)
+            prepared = _prepare_agent_status(lf, period, by)
         prepared = prepared.with_columns(_time_keys(ds, by))
         queries[ds] = prepared.group_by(list(by)).agg(exprs) if by else prepared.select(exprs)
 
@@ -318,10 +318,23 @@ def _prepare_qa(
     return lf.with_columns(pl.lit(True).alias("_p"), pl.col("reviewed_at").alias("_t"))
 
 
-def _prepare_agent_status(lf: pl.LazyFrame, period: Period) -> pl.LazyFrame:
+def _prepare_agent_status(lf: pl.LazyFrame, period: Period, by: Sequence[str] = ()) -> pl.LazyFrame:
+    """Agent-status rows of the period, each agent-day counted once.
+
+    A store may hold daily rows (``hour`` null) and interval rows for the same days;
+    daily rows win, interval rows fill the days without one (``--by hour`` uses interval rows).
+    """
     import polars as pl
 
     lf = lf.filter((pl.col("date") >= period.start) & (pl.col("date") <= period.end))
+    if "hour" in lf.collect_schema().names():
+        hourly = lf.filter(pl.col("hour").is_not_null())
+        if "hour" in by:
+            lf = hourly
+        else:
+            daily = lf.filter(pl.col("hour").is_null())
+            covered = daily.select("agent_id", "date").unique()
+            lf = pl.concat([daily, hourly.join(covered, on=["agent_id", "date"], how="anti")], how="vertical")
     return lf.with_columns(pl.lit(True).alias("_p"), pl.col("date").alias("_t"))
 
 
