@@ -20,7 +20,7 @@ from typing import Any
 from toolkit.errors import CxtkError, InputError
 from toolkit.mapping import Mapping, all_mappings, choose_mapping, resolve_mapping
 from toolkit.schema import DATASETS, Dataset, dataset, polars_schema
-from toolkit.store import DATA_FILE, Transaction, dataset_files, partition_dir, write_lock
+from toolkit.store import DATA_FILE, Transaction, partition_dir, write_lock
 
 LINKED_SURVEY = "on-interaction"
 Progress = Callable[[str], None]
@@ -191,7 +191,8 @@ def _merge_into_store(
     cols = ds.names
     schema = polars_schema(ds, tz)
     month = _month_expr(ds)
-    files = dataset_files(store_dir, ds)
+    # Earlier files of this ingest are staged, not committed: merge with them as well.
+    files = txn.current_files(ds)
     if files:
         stored = pl.scan_parquet([str(f) for f in files]).select(cols).with_columns(
             month.alias("__month"), _content_hash(cols).alias("__hash")
@@ -214,12 +215,13 @@ def _merge_into_store(
         months = set(new_rows["__month"].to_list()) | replaced_months
         for m in sorted(months, key=lambda x: (x is None, x)):
             final = partition_dir(store_dir, ds, m) / DATA_FILE
+            current = txn.current(final)
             part_new = new_rows.filter(
                 pl.col("__month").is_null() if m is None else pl.col("__month") == m
             ).drop("__month")
             parts = []
-            if final.exists():
-                old = pl.scan_parquet(str(final)).select(cols)
+            if current is not None:
+                old = pl.scan_parquet(str(current)).select(cols)
                 if replaced_keys.height:
                     old = old.join(replaced_keys.lazy(), on=key, how="anti", nulls_equal=True)
                 parts.append(old.collect())

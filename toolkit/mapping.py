@@ -223,16 +223,20 @@ def resolve_mapping(spec: str | Path, config: Any = None) -> Mapping:
 
 def header_score(m: Mapping, headers: Sequence[str]) -> float:
     """Share of the mapping's named source columns present among ``headers`` (0 when a required one is absent)."""
-    wanted = m.expected_headers()
-    if not wanted:
-        return 0.0
     have = {h.strip().casefold() for h in headers}
     required = set(m.ds.required)
+    wanted: list[str] = []
     for name, spec in m.specs().items():
-        if name in required:
-            for col in spec.source_columns():
-                if isinstance(col, str) and col.strip().casefold() not in have:
-                    return 0.0
+        cols = [c for c in spec.source_columns() if isinstance(c, str)]
+        if name in required and any(c.strip().casefold() not in have for c in cols):
+            return 0.0
+        # Optional columns may be absent (the canonical mappings list every field as optional),
+        # so they do not count against a file that lacks them.
+        if not spec.optional:
+            wanted += cols
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return 0.0
     return sum(1 for w in wanted if w.strip().casefold() in have) / len(wanted)
 
 
