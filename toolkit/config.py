@@ -148,6 +148,11 @@ def load_config(path: Path) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys (name:, targets:, …) at the top level")
+    if "root" in data:
+        # `root` is where the file was found, never a setting: treat it as the unknown key it is.
+        line = lines.line_of(("root",))
+        accepted = ", ".join(n for n, f in Config.model_fields.items() if not f.exclude)
+        raise ConfigError(f"{path}{f', line {line}' if line else ''}: unknown key 'root'; accepted keys: {accepted}")
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:

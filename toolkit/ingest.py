@@ -20,7 +20,7 @@ from typing import Any
 from toolkit.errors import CxtkError, InputError
 from toolkit.mapping import Mapping, all_mappings, choose_mapping, resolve_mapping
 from toolkit.schema import DATASETS, Dataset, dataset, polars_schema
-from toolkit.store import DATA_FILE, Transaction, dataset_files, partition_dir, write_lock
+from toolkit.store import DATA_FILE, Transaction, partition_dir, write_lock
 
 LINKED_SURVEY = "on-interaction"
 Progress = Callable[[str], None]
@@ -189,7 +189,7 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
     cols = ds.names
     schema = polars_schema(ds, tz)
     month = _month_expr(ds)
-    files = dataset_files(store_dir, ds)
+    files = txn.current_files(ds)  # committed partitions, or this transaction's staged ones
     per_file: dict[int, Counts] = {}
     if not files:
         # An empty store (the common first ingest): partitions straight from the staged rows.
@@ -203,7 +203,10 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
     stored = pl.scan_parquet([str(f) for f in files]).select(cols).with_columns(
         month.alias("__month"), _content_hash(cols).alias("__hash")
     )
-    incoming = rows.select([*cols, "__file"]).cast(schema).with_columns(_content_hash(cols).alias("__hash"))
+    incoming = rows.select([*cols, "__file", *(["__cmp_hash"] if "__cmp_hash" in rows.collect_schema().names()
+                                                else [])]).cast(schema).with_columns(_content_hash(cols).alias("__hash"))
+    if "__cmp_hash" not in incoming.collect_schema().names():
+        incoming = incoming.with_columns(pl.col("__hash").alias("__cmp_hash"))
     matched = incoming.join(
         stored.select([*key, pl.col("__hash").alias("__old_hash"), pl.col("__month").alias("__old_month")]),
         on=key,
@@ -211,12 +214,15 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
         nulls_equal=True,
     ).collect()
     known = pl.col("__old_hash").is_not_null()
-    is_dup = known & (pl.col("__old_hash") == pl.col("__hash"))
-    is_upd = known & (pl.col("__old_hash") != pl.col("__hash"))
-    tally = matched.group_by("__file").agg(is_dup.sum().alias("dup"), is_upd.sum().alias("upd"))
+    # counting follows the first occurrence in the batch (ingest order); writing follows the last
+    counted_dup = known & (pl.col("__old_hash") == pl.col("__cmp_hash"))
+    counted_upd = known & (pl.col("__old_hash") != pl.col("__cmp_hash"))
+    tally = matched.group_by("__file").agg(counted_dup.sum().alias("dup"), counted_upd.sum().alias("upd"))
     for row in tally.iter_rows(named=True):
         per_file[row["__file"]] = Counts(duplicate=int(row["dup"]), updated=int(row["upd"]))
-    changes = matched.filter(~is_dup)
+    is_dup = known & (pl.col("__old_hash") == pl.col("__hash"))
+    is_upd = known & (pl.col("__old_hash") != pl.col("__hash"))
+    changes = matched.filter(~is_dup).drop("__cmp_hash")
     replaced = changes.filter(is_upd)
     replaced_months = set(replaced["__old_month"].drop_nulls().to_list())
     replaced_keys = replaced.select(key)
@@ -226,8 +232,9 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
         final = partition_dir(store_dir, ds, m) / DATA_FILE
         part_new = new_rows.filter(pl.col("__month").is_null() if m is None else pl.col("__month") == m)
         parts = []
-        if final.exists():
-            old = pl.scan_parquet(str(final)).select(cols)
+        current = txn.current(final)
+        if current is not None:
+            old = pl.scan_parquet(str(current)).select(cols)
             if replaced_keys.height:
                 old = old.join(replaced_keys.lazy(), on=key, how="anti", nulls_equal=True)
             parts.append(old.collect())
@@ -405,7 +412,13 @@ def _account_file(staged: Path, path: Path, m: Mapping, encoding: str | None, ds
 
 
 def _dedupe_batch(parts: list[Any], ds: Dataset, results: list[FileResult]) -> Any:
-    """Keep the last row per (source, id) across the files of one call; count the others as duplicates."""
+    """One row per (source, id) across the files of one call, counted as if ingested in order.
+
+    Within a file, a repeated id is a duplicate (its last row stands). Across files, a
+    repeat identical to the previous file's row is a duplicate; a changed one is an
+    update (accepted). The last occurrence is what gets stored; the first one is what is
+    compared with the store, and that comparison is counted against the first one's file.
+    """
     import polars as pl
 
     key = ["source", *ds.id_fields]
@@ -413,12 +426,34 @@ def _dedupe_batch(parts: list[Any], ds: Dataset, results: list[FileResult]) -> A
     n, n_unique = rows.select(pl.len(), pl.struct(key).n_unique()).collect().row(0)
     if n == n_unique:
         return rows.drop("__line")
-    # the last occurrence wins: a later row (or a later file) is the newer state of the contact
-    flagged = rows.with_columns(pl.struct(key).is_last_distinct().alias("__keep")).collect()
-    dups = flagged.filter(~pl.col("__keep")).group_by("__file").len()
-    for row in dups.iter_rows(named=True):
+    cols = ds.names
+    # within one file a repeated id is a duplicate whatever its content: the last row is the file's state
+    in_file = rows.with_columns(pl.struct([*key, "__file"]).is_last_distinct().alias("__last")).collect()
+    for row in in_file.filter(~pl.col("__last")).group_by("__file").len().iter_rows(named=True):
         results[row["__file"]].counts.duplicate += int(row["len"])
-    return flagged.filter(pl.col("__keep")).drop("__keep", "__line").lazy()
+    h = _content_hash(cols)
+    flagged = in_file.lazy().filter(pl.col("__last")).drop("__last").with_columns(
+        h.alias("__hash"),
+        pl.int_range(pl.len()).over(key).alias("__occ"),
+        pl.len().over(key).alias("__n"),
+    ).with_columns(
+        pl.col("__hash").shift(1).over(key).alias("__prev"),
+        pl.col("__hash").first().over(key).alias("__cmp_hash"),
+        pl.col("__file").first().over(key).alias("__first_file"),
+    ).collect()
+    repeats = flagged.filter(pl.col("__occ") > 0)
+    tally = repeats.group_by("__file").agg(
+        (pl.col("__hash") == pl.col("__prev")).sum().alias("dup"),
+        (pl.col("__hash") != pl.col("__prev")).sum().alias("upd"),
+    )
+    for row in tally.iter_rows(named=True):
+        c = results[row["__file"]].counts
+        c.duplicate += int(row["dup"])
+        c.updated += int(row["upd"])
+    last = flagged.filter(pl.col("__occ") == pl.col("__n") - 1)
+    return last.with_columns(pl.col("__first_file").alias("__file")).drop(
+        "__hash", "__occ", "__n", "__prev", "__first_file", "__line"
+    ).lazy()
 
 
 def _ingest_linked_surveys(txn: Transaction, store_dir: Path, rows: Any, results: list[FileResult], tz: str,

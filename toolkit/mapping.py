@@ -8,7 +8,6 @@ Polars string expression per canonical field (``column``, ``columns``, ``sql``,
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -158,11 +157,6 @@ def load_mapping_file(path: Path) -> Mapping:
 
 def builtin_mappings() -> dict[str, Mapping]:
     """The mappings shipped with cxtk, by name."""
-    return dict(_builtin_mappings())
-
-
-@functools.lru_cache(maxsize=1)
-def _builtin_mappings() -> dict[str, Mapping]:
     found = {}
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
         m = load_mapping_file(path)
@@ -229,19 +223,21 @@ def resolve_mapping(spec: str | Path, config: Any = None) -> Mapping:
 
 def header_score(m: Mapping, headers: Sequence[str]) -> float:
     """Share of the mapping's named source columns present among ``headers`` (0 when a required one is absent)."""
-    wanted = m.expected_headers()
-    if not wanted:
-        return 0.0
     have = {h.strip().casefold() for h in headers}
     required = set(m.ds.required)
+    wanted: list[str] = []
     for name, spec in m.specs().items():
-        if name in required:
-            for col in spec.source_columns():
-                if isinstance(col, str) and col.strip().casefold() not in have:
-                    return 0.0
-    matched = sum(1 for w in wanted if w.strip().casefold() in have)
-    # a mapping with many optional columns (canonical) fits a file that uses only some of them
-    return matched / min(len(wanted), max(len(have), 1))
+        cols = [c for c in spec.source_columns() if isinstance(c, str)]
+        if name in required and any(c.strip().casefold() not in have for c in cols):
+            return 0.0
+        # Optional columns may be absent (the canonical mappings list every field as optional),
+        # so they do not count against a file that lacks them.
+        if not spec.optional:
+            wanted += cols
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return 0.0
+    return sum(1 for w in wanted if w.strip().casefold() in have) / len(wanted)
 
 
 def choose_mapping(dataset_name: str, headers: Sequence[str], config: Any = None) -> Mapping | None:

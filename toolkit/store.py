@@ -117,25 +117,64 @@ def write_lock(store_dir: Path, timeout: float | None = None) -> Iterator[None]:
 
 @dataclass
 class Transaction:
-    """Files to put in place together, and log lines to append, as one atomic change."""
+    """Files to put in place together, and log lines to append, as one atomic change.
+
+    Several files of one ingest may touch the same partition: ``current_files`` and
+    ``current`` give the partition as this transaction left it so far (its staged
+    temporary file, not the committed one), so a later file merges with an earlier one
+    instead of overwriting its staged rows.
+    """
 
     store_dir: Path
     txn: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    renames: list[tuple[str, str]] = field(default_factory=list)
+    staged: dict[str, str] = field(default_factory=dict)  # final -> temporary, relative to store_dir
     deletes: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)  # temporary files replaced by a later stage
     log: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def renames(self) -> list[tuple[str, str]]:
+        return [(tmp, final) for final, tmp in self.staged.items()]
+
     def temp_path(self, final: Path) -> Path:
+        """A fresh temporary name for ``final``; it replaces any earlier stage of the same file."""
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(f"{final.name}.tmp-{self.txn}")
-        self.renames.append((str(tmp.relative_to(self.store_dir)), str(final.relative_to(self.store_dir))))
+        rel = str(final.relative_to(self.store_dir))
+        tmp = final.with_name(f"{final.name}.tmp-{self.txn}-{len(self.staged) + len(self.superseded)}")
+        if rel in self.staged:
+            self.superseded.append(self.staged[rel])
+        if rel in self.deletes:
+            self.deletes.remove(rel)
+        self.staged[rel] = str(tmp.relative_to(self.store_dir))
         return tmp
 
     def delete(self, final: Path) -> None:
-        self.deletes.append(str(final.relative_to(self.store_dir)))
+        rel = str(final.relative_to(self.store_dir))
+        if rel in self.staged:
+            self.superseded.append(self.staged.pop(rel))
+        if rel not in self.deletes:
+            self.deletes.append(rel)
+
+    def current(self, final: Path) -> Path | None:
+        """The file holding ``final``'s rows as this transaction stands (None: no rows)."""
+        rel = str(final.relative_to(self.store_dir))
+        if rel in self.staged:
+            return self.store_dir / self.staged[rel]
+        if rel in self.deletes or not final.is_file():
+            return None
+        return final
+
+    def current_files(self, ds: Dataset) -> list[Path]:
+        """``dataset_files`` as this transaction stands: staged files replace or add to committed ones."""
+        finals = {str(p.relative_to(self.store_dir)) for p in dataset_files(self.store_dir, ds)}
+        prefix = ds.folder + os.sep
+        finals |= {rel for rel in self.staged if rel.startswith(prefix)}
+        found = [self.current(self.store_dir / rel) for rel in sorted(finals)]
+        return [p for p in found if p is not None]
 
     def commit(self) -> None:
-        if not self.renames and not self.deletes and not self.log:
+        self._drop_superseded()
+        if not self.staged and not self.deletes and not self.log:
             return
         for tmp, _ in self.renames:
             _fsync_file(self.store_dir / tmp)
@@ -148,9 +187,16 @@ class Transaction:
         _apply(self.store_dir, journal)
 
     def abort(self) -> None:
+        self._drop_superseded()
         for tmp, _ in self.renames:
             with contextlib.suppress(FileNotFoundError):
                 (self.store_dir / tmp).unlink()
+
+    def _drop_superseded(self) -> None:
+        for tmp in self.superseded:
+            with contextlib.suppress(FileNotFoundError):
+                (self.store_dir / tmp).unlink()
+        self.superseded.clear()
 
 
 def _apply(store_dir: Path, journal: dict[str, Any]) -> None:

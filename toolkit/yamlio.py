@@ -110,7 +110,8 @@ def _accepted_keys(model: Any, loc: tuple[Any, ...]) -> list[str]:
     target = _annotation_model(annotation)
     if target is None:
         return []
-    return [f.alias or name for name, f in target.model_fields.items()]
+    # fields excluded from dumps (such as Config.root) are not read from the file
+    return [f.alias or name for name, f in target.model_fields.items() if not f.exclude]
 
 
 def _annotation_model(annotation: Any) -> Any:
