@@ -292,3 +292,47 @@ def test_bar_line_scales_to_the_largest_and_blanks_zeros():
     # 18 is the top → █; 12/18·7 = 4.67 → ▆ (index 5); 0 → space
     assert bar_line({"1": 0, "2": 18, "3": 12}) == " █▆"
     assert bar_line({"1": 0, "2": 0}) == "  "
+
+
+def test_chinese_labelled_10_point_export_goes_in_with_nothing_lost(tmp_path):
+    """A GB18030 export with Chinese headers, CSAT on 1–10 and NPS as words, via its survey definition."""
+    import polars as pl
+
+    from toolkit.mapping import parse_mapping
+    from toolkit.surveydefs import definition_to_mapping, load_definition
+
+    defn_path = tmp_path / "wechat.yaml"
+    defn_path.write_text(
+        "kind: survey\nname: wechat\n"
+        "fields: {response_id: [问卷编号], interaction_id: [通话ID], sent_at: [发送时间], responded_at: [评价时间]}\n"
+        "questions:\n"
+        "  - {id: sat, score: csat, headers: [服务评分], scale: [1, 10], labels: {满分: 10}}\n"
+        "  - {id: rec, score: nps, headers: [推荐意愿], labels: {非常愿意: 10, 愿意: 8, 一般: 6, 不愿意: 2}}\n"
+        "  - {id: txt, score: comment, headers: [评价内容], required: false}\n",
+        encoding="utf-8",
+    )
+    headers = ["问卷编号", "通话ID", "发送时间", "评价时间", "服务评分", "推荐意愿", "评价内容"]
+    answers = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "满分"]
+    words = ["不愿意", "一般", "愿意", "非常愿意", "7", "不愿意", "一般", "愿意", "非常愿意", "10"]
+    lines = [",".join(headers)]
+    for i, (a, w) in enumerate(zip(answers, words, strict=True)):
+        lines.append(f"W{i},C{i},2026-10-05 09:00:00,2026-10-05 10:{i:02d}:00,{a},{w},第{i}条：还是没解决")
+    export = tmp_path / "wechat-export.csv"
+    export.write_bytes(("\n".join(lines) + "\n").encode("gb18030"))
+
+    cfg = tmp_path / "ws" / "cxtk.yaml"
+    cfg.parent.mkdir()
+    cfg.write_text("timezone: Asia/Shanghai\n", encoding="utf-8")
+    config = load_config(cfg)
+    defn = load_definition(defn_path)
+    mapping = parse_mapping(definition_to_mapping(defn, headers), "wechat.yaml")
+    result = ingest_files(config, "surveys", [export], mapping=mapping)
+    counts = result.files[0].counts
+    assert (counts.read, counts.accepted, counts.rejected, counts.skipped) == (10, 10, 0, 0)
+    stored = scan_dataset(config, "surveys").sort("response_id").collect()
+    # 1–10 onto 1–5 is ceil(x/2): 1,2→1; 3,4→2; 5,6→3; 7,8→4; 9,满分(10)→5
+    assert stored["csat"].to_list() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert stored["nps"].to_list() == [2, 6, 8, 10, 7, 2, 6, 8, 10, 10]
+    assert stored["survey"].unique().to_list() == ["wechat"]
+    assert stored["comment"][3] == "第3条：还是没解决"
+    assert stored.filter(pl.col("responded_at").is_null()).height == 0
