@@ -181,3 +181,22 @@ def test_help_has_an_example(cli, command):
     r = cli("survey", command, "--help")
     assert r.code == 0
     assert "Example: cxtk survey " + command in r.out
+
+
+def test_followups_table_in_chinese(cli, cfg, wide):
+    r = cli(
+        "--config",
+        cfg,
+        "survey",
+        "followups",
+        "--period",
+        "2026-10",
+        "--now",
+        "2026-10-20",
+        "--locale",
+        "zh-CN",
+    )
+    assert r.code == 0, r.err
+    # row 0 has CSAT 1 and was followed up in time; rows 3 and 4 are overdue
+    for text in ("已逾期", "按时完成", "逾期完成", "满意度低分 1", "低分回访"):
+        assert text in r.out, text

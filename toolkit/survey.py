@@ -658,6 +658,7 @@ def _change_text(kpi_id: str, c: Change | None, fmt: Any, locale: str) -> str:
 
 def print_summary(summary: SurveySummary, locale: str = "en", tz: str = "UTC") -> None:
     """The terminal view of ``cxtk survey summary`` in ``locale`` (``en`` or ``zh-CN``)."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -704,7 +705,7 @@ def print_summary(summary: SurveySummary, locale: str = "en", tz: str = "UTC") -
             + " · ".join(f"{k}: {n}" for k, n in d["csat"].items())
         )
         console.print(
-            f"{' ' * len(_word('distribution', locale))}  NPS 0–10 [{bar_line(d['nps'])}] "
+            f"{' ' * cell_len(_word('distribution', locale))}  NPS 0–10 [{bar_line(d['nps'])}] "
             + " · ".join(f"{k}: {n}" for k, n in d["nps"].items())
         )
     _print_themes(console, summary, locale, fmt)
@@ -795,7 +796,7 @@ def print_followups(items: pl.DataFrame, period_label: str, locale: str = "en", 
         table.add_row(
             _STATUS_ZH.get(status, status) if zh else status,
             _when(r["due_at"]),
-            escape(r["reason"] or ""),
+            escape(_reason(r["reason"] or "", zh)),
             escape(r["agent_id"] or ""),
             escape(r["team"] or ""),
             escape(r["customer_id"] or ""),
@@ -809,6 +810,17 @@ def print_followups(items: pl.DataFrame, period_label: str, locale: str = "en", 
     from toolkit.followups import STATUS_ORDER
 
     console.print(" · ".join(f"{_STATUS_ZH[s] if zh else s}: {by_status.get(s, 0)}" for s in STATUS_ORDER))
+
+
+_REASON_ZH = (("low CSAT", "满意度低分"), ("detractor NPS", "NPS贬损"), ("complaint", "投诉"))
+
+
+def _reason(text: str, zh: bool) -> str:
+    """The reason of a follow-up ("low CSAT 1; complaint") in the table's language."""
+    if zh:
+        for en, cn in _REASON_ZH:
+            text = text.replace(en, cn)
+    return text
 
 
 def _when(t: datetime | None) -> str:
