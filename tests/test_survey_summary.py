@@ -336,3 +336,23 @@ def test_chinese_labelled_10_point_export_goes_in_with_nothing_lost(tmp_path):
     assert stored["survey"].unique().to_list() == ["wechat"]
     assert stored["comment"][3] == "第3条：还是没解决"
     assert stored.filter(pl.col("responded_at").is_null()).height == 0
+
+
+def test_grouped_by_month_each_month_is_compared_with_the_one_before(workspace):
+    config = load_config(workspace)
+    frames = {n: scan_dataset(config, n) for n in ("surveys", "interactions")}
+    s = survey_summary(frames, parse_period("2026-09-01..2026-10-31"), by=["month"], config=config)
+    groups = {g.keys["month"]: g for g in s.groups}
+    # October against September inside the same period: CSAT 0.95 → 0.75, z = −2.5049 as above
+    assert groups["2026-10"].change["csat"].baseline == pytest.approx(0.95)
+    assert groups["2026-10"].change["csat"].significant is True
+    # September against August: no survey in August
+    assert groups["2026-09"].change["csat"].note == "no comparison: no value in the previous period"
+
+
+def test_baseline_keys():
+    from toolkit.survey import _baseline_key
+
+    assert _baseline_key(("2026-01", "A"), ("month", "team")) == ("2025-12", "A")
+    assert _baseline_key(("2026-10",), ("month",)) == ("2026-09",)
+    assert _baseline_key(("2026-03-01", 9), ("day", "hour")) == ("2026-02-28", 9)

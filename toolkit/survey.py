@@ -444,13 +444,19 @@ def survey_summary(
     cur_stats = _score_stats(prepared, by, satisfied_min) if prepared is not None else {}
     prev_stats = _score_stats(prev_prepared, by, satisfied_min) if prev_prepared is not None else {}
 
+    if any(f in _CALENDAR_KEYS for f in by):
+        # Grouped by month or day, a group's baseline is the month/day before it,
+        # found in this period's groups or, for the first one, in the previous period's.
+        prev_groups = prev_groups | {tuple(g.keys.get(f) for f in by): g for g in result.groups}
+        prev_stats = prev_stats | cur_stats
     groups = []
     for g in result.groups:
         key = tuple(g.keys.get(f) for f in by)
-        pg = prev_groups.get(key)
+        base = _baseline_key(key, by)
+        pg = prev_groups.get(base)
         change = {
             k: _change(
-                k, g.kpis.get(k), pg.kpis.get(k) if pg else None, cur_stats.get(key), prev_stats.get(key)
+                k, g.kpis.get(k), pg.kpis.get(k) if pg else None, cur_stats.get(key), prev_stats.get(base)
             )
             for k in CHANGE_KPIS
         }
@@ -487,6 +493,23 @@ def survey_summary(
         masked=mask,
         notes=notes,
     )
+
+
+_CALENDAR_KEYS = ("month", "day")
+
+
+def _baseline_key(key: tuple, by: Sequence[str]) -> tuple:
+    """The key of the group a group is compared with: the same one, a month or a day earlier."""
+    from datetime import date, timedelta
+
+    out = list(key)
+    for i, f in enumerate(by):
+        if f == "month" and key[i]:
+            y, m = (int(p) for p in key[i].split("-"))
+            out[i] = f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
+        elif f == "day" and key[i]:
+            out[i] = (date.fromisoformat(key[i]) - timedelta(days=1)).isoformat()
+    return tuple(out)
 
 
 def _len() -> pl.Expr:
