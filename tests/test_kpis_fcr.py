@@ -1,0 +1,111 @@
+"""First-contact resolution: derived from repeat contacts, and reported, worked by hand."""
+
+import pytest
+
+from toolkit.config import Config
+from toolkit.kpis.compute import compute_kpis
+from toolkit.kpis.frames import frame_of
+from toolkit.periods import parse_period
+
+OCT = parse_period("2026-10")
+
+
+def ix(rows):
+    return frame_of("interactions", [{"interaction_id": r.pop("id", str(i)), **r} for i, r in enumerate(rows, 1)])
+
+
+def ans(customer, at, **kw):
+    """An answered phone contact."""
+    return dict(channel="phone", customer_id=customer, arrived_at=at, answered_at=at, **kw)
+
+
+def run(rows, **defs):
+    return compute_kpis({"interactions": ix(rows)}, OCT, kpis=["fcr_rate"], config=Config(definitions=defs))
+
+
+# c1: answered 1 Oct, calls again (unanswered) 5 Oct → repeat within 7 days → not FCR;
+#     the second call is not handled, so it is not in n
+# c2: answered 1 Oct and 9 Oct (8 days apart: not a repeat) → both FCR
+# c3: answered, marked resolved = false → not FCR
+# unknown customer: excluded and counted
+# c4: answered 30 Oct, repeat on 2 Nov (next month, still a repeat) → not FCR; 30 Oct is within the last
+#     7 days of the stored data (which ends 2 Nov 12:00) → provisional
+# c5: two contacts at the same instant: neither is later than the other → both FCR
+# handled with a customer in October: c1, c2 ×2, c3, c4, c5 ×2 = 7; FCR: c2 ×2, c5 ×2 = 4 → 4/7
+DERIVED = [
+    ans("c1", "2026-10-01 10:00"),
+    dict(channel="phone", customer_id="c1", arrived_at="2026-10-05 10:00", wait_s=50.0),
+    ans("c2", "2026-10-01 10:00"),
+    ans("c2", "2026-10-09 10:00:01"),
+    ans("c3", "2026-10-02 10:00", resolved=False),
+    ans(None, "2026-10-02 11:00"),
+    ans("c4", "2026-10-30 12:00"),
+    ans("c4", "2026-11-02 12:00"),
+    ans("c5", "2026-10-10 09:00", id="t1"),
+    ans("c5", "2026-10-10 09:00", id="t2"),
+]
+
+
+def test_derived_fcr():
+    r = run([dict(x) for x in DERIVED])
+    v = r.group().kpis["fcr_rate"]
+    assert v.value == pytest.approx(4 / 7) and v.n == 7
+    assert v.extra["method"] == "derived (repeat contact within 7 days)"
+    assert v.extra["excluded_unknown_customer"] == 1
+    assert v.extra["provisional"] == 1
+    assert "1 without customer_id excluded" in v.note and "1 provisional" in v.note
+    assert r.methods["fcr_rate"].startswith("derived")
+    assert r.excluded["fcr_unknown_customer"] == 1
+
+
+def test_repeat_on_day_8_is_not_a_repeat_but_exactly_7_days_is():
+    rows = [ans("c", "2026-10-01 10:00"), ans("c", "2026-10-08 10:00"), ans("d", "2026-10-01 10:00"),
+            ans("d", "2026-10-09 10:00"), ans("z", "2026-10-31 10:00")]
+    # c: second contact exactly 7 × 24 h later → repeat; d: 8 days later → not.
+    # FCR: c#2, d#1, d#2, z = 4 of 5
+    assert run(rows).value("fcr_rate") == pytest.approx(4 / 5)
+    # a 10-day window turns d's second contact into a repeat too: 3 of 5
+    assert run(rows, fcr_window_days=10).value("fcr_rate") == pytest.approx(3 / 5)
+
+
+def test_ivr_and_outbound_are_not_repeats():
+    rows = [ans("c", "2026-10-01 10:00"),
+            dict(channel="ivr", customer_id="c", arrived_at="2026-10-02 10:00", contained=True),
+            dict(channel="phone", direction="outbound", customer_id="c", arrived_at="2026-10-02 11:00")]
+    assert run(rows).value("fcr_rate") == 1.0
+
+
+def test_same_topic_option():
+    rows = [ans("c", "2026-10-12 10:00", topic="billing"), ans("c", "2026-10-13 10:00", topic="card")]
+    # any topic: the first is repeated → 1 of 2; same topic only: both FCR
+    assert run([dict(x) for x in rows]).value("fcr_rate") == pytest.approx(1 / 2)
+    r = run([dict(x) for x in rows], fcr_same_topic=True)
+    assert r.value("fcr_rate") == 1.0
+    assert r.methods["fcr_rate"] == "derived (repeat contact within 7 days, same topic)"
+
+
+def test_repeat_from_previous_period_does_not_count_backwards():
+    # the September contact is repeated by the October one; the October one has no later contact
+    rows = [ans("c", "2026-09-29 10:00"), ans("c", "2026-10-01 10:00"), ans("y", "2026-10-31 23:00")]
+    assert run(rows).value("fcr_rate") == 1.0
+
+
+def test_reported_column_wins():
+    rows = [
+        ans("c", "2026-10-01 10:00", first_contact_resolved=True),
+        ans("c", "2026-10-02 10:00", first_contact_resolved=False),
+        ans("c", "2026-10-03 10:00"),  # unknown: left out
+        # not handled (abandoned): left out even though it says true
+        dict(channel="phone", customer_id="c", arrived_at="2026-10-04 10:00", first_contact_resolved=True),
+    ]
+    r = run(rows)
+    v = r.group().kpis["fcr_rate"]
+    assert v.value == 0.5 and v.n == 2  # 1 true of 2 known handled
+    assert v.extra["method"] == "reported" and r.methods["fcr_rate"] == "reported"
+
+
+def test_fcr_by_team():
+    rows = [ans("c", "2026-10-01 10:00", team="A"), ans("c", "2026-10-02 10:00", team="B")]
+    # the repeat is in another team: A's contact is not FCR, B's is
+    r = compute_kpis({"interactions": ix(rows)}, OCT, by=["team"], kpis=["fcr_rate"], config=Config())
+    assert r.value("fcr_rate", team="A") == 0.0 and r.value("fcr_rate", team="B") == 1.0

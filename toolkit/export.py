@@ -1,0 +1,120 @@
+"""Write KPI results as CSV, XLSX, Parquet or JSON.
+
+Data units stay data units (fractions, points, seconds); only XLSX formats
+rates as percentages for reading. CSV and XLSX neutralise formula injection in
+text cells (``toolkit.safety``); numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from toolkit.errors import CxtkError
+
+if TYPE_CHECKING:
+    from toolkit.kpis.result import KpiResult
+
+Format = Literal["csv", "xlsx", "parquet", "json"]
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet", "json")
+
+
+def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None) -> None:
+    """Write ``result`` in ``fmt`` to ``out`` (stdout for csv/json when out is None)."""
+    if fmt not in FORMATS:
+        raise CxtkError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    if fmt in ("xlsx", "parquet") and out is None:
+        raise CxtkError(f"--format {fmt} writes a file: give it with --out FILE.{fmt}")
+    if out is not None and out.parent and not out.parent.exists():
+        raise CxtkError(f"{out}: folder {out.parent} does not exist")
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+        _write_text(text + "\n", out)
+    elif fmt == "csv":
+        from toolkit.safety import neutralise_formulas
+
+        text = neutralise_formulas(result.to_frame()).write_csv()
+        _write_text(text, out)
+    elif fmt == "parquet":
+        result.to_frame().write_parquet(out)
+    else:
+        write_xlsx(result, out)  # type: ignore[arg-type]
+
+
+def _write_text(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def write_xlsx(result: KpiResult, out: Path) -> None:
+    """A formatted workbook: header style, frozen header, widths, percent format for rate rows."""
+    import xlsxwriter
+
+    from toolkit.kpis.registry import REGISTRY
+    from toolkit.safety import neutralise_text
+
+    frame = result.to_frame()
+    wb = xlsxwriter.Workbook(str(out))
+    try:
+        ws = wb.add_worksheet("KPIs")
+        head = wb.add_format({"bold": True, "bg_color": "#0B5FFF", "font_color": "#FFFFFF", "border": 1})
+        pct = wb.add_format({"num_format": "0.0%"})
+        num = wb.add_format({"num_format": "#,##0.00"})
+        cnt = wb.add_format({"num_format": "#,##0"})
+        columns = frame.columns
+        widths = [max(len(c), 8) for c in columns]
+        for j, name in enumerate(columns):
+            ws.write_string(0, j, name, head)
+        value_cols = {"value", "target", "gap", "ci_lo", "ci_hi"}
+        for i, row in enumerate(frame.iter_rows(named=True), start=1):
+            unit = REGISTRY[row["kpi"]].unit
+            for j, name in enumerate(columns):
+                v = row[name]
+                if v is None:
+                    continue
+                if isinstance(v, bool):
+                    ws.write_boolean(i, j, v)
+                elif isinstance(v, (int, float)):
+                    if name in value_cols:
+                        fmt = pct if unit == "rate" else cnt if unit == "count" else num
+                    elif name == "achievement":
+                        fmt = pct
+                    else:
+                        fmt = cnt if isinstance(v, int) else num
+                    ws.write_number(i, j, v, fmt)
+                else:
+                    text = neutralise_text(str(v)) or ""
+                    ws.write_string(i, j, text)
+                    widths[j] = min(max(widths[j], len(text) + 2), 60)
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w + 2)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(frame.height, 1), len(columns) - 1)
+        _definitions_sheet(wb, head, result)
+    finally:
+        wb.close()
+
+
+def _definitions_sheet(wb, head, result: KpiResult) -> None:
+    from toolkit.safety import neutralise_text
+
+    ws = wb.add_worksheet("Definitions")
+    ws.write_string(0, 0, "definition", head)
+    ws.write_string(0, 1, "value", head)
+    rows = [("period", result.period.label), *((k, v) for k, v in result.definitions.items())]
+    rows += [(f"method {k}", v) for k, v in result.methods.items()]
+    for i, (k, v) in enumerate(rows, start=1):
+        ws.write_string(i, 0, k)
+        if isinstance(v, bool):
+            ws.write_boolean(i, 1, v)
+        elif isinstance(v, (int, float)):
+            ws.write_number(i, 1, v)
+        else:
+            ws.write_string(i, 1, neutralise_text(str(v)) or "")
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 40)
+    ws.freeze_panes(1, 0)

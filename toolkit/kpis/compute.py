@@ -1,0 +1,479 @@
+"""Compute KPIs for a period from lazy canonical frames: one ``group_by().agg()`` per dataset.
+
+Each dataset gets helper columns (``_p`` = the row is in the period and outside
+outages, group keys), then every requested KPI of that dataset contributes its
+aggregation expressions to a single aggregation. The small aggregated frames
+are then read into a :class:`KpiResult`, scored against targets.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import CxtkError
+from toolkit.kpis import fcr
+from toolkit.kpis.registry import DATASETS, KPI_IDS, REGISTRY, kpi
+from toolkit.kpis.result import Group, KpiResult, KpiValue
+from toolkit.periods import Period
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from toolkit.config import Config, Definitions
+
+GROUP_FIELDS = ("team", "agent_id", "channel", "queue", "topic", "month", "day", "hour")
+TIME_KEYS = ("month", "day", "hour")
+LINK_FIELDS = ("team", "agent_id", "channel", "queue", "topic")
+_OWN_FIELDS = {
+    "interactions": ("team", "agent_id", "channel", "queue", "topic"),
+    "surveys": ("team", "agent_id", "channel", "queue"),
+    "qa": ("team", "agent_id"),
+    "agent-status": ("team", "agent_id"),
+}
+_SCHEMA_NAME = {
+    "interactions": "interactions",
+    "surveys": "surveys",
+    "qa": "qa",
+    "agent-status": "agent-status",
+}
+_NO_DATA = {
+    "interactions": "no interactions data",
+    "surveys": "no surveys data",
+    "qa": "no qa_reviews data",
+    "agent-status": "no agent_status data",
+}
+
+
+def compute_kpis(
+    frames: Mapping[str, pl.LazyFrame | None],
+    period: Period,
+    *,
+    by: Sequence[str] = (),
+    kpis: Sequence[str] | None = None,
+    config: Config,
+) -> KpiResult:
+    """KPIs of ``period`` from canonical frames keyed "interactions", "surveys", "qa", "agent-status".
+
+    A missing or None frame means no such data: its KPIs are null with a note,
+    never 0. ``by`` groups by any of GROUP_FIELDS; ``kpis`` picks ids (default all).
+    """
+    import polars as pl
+
+    d = config.definitions
+    ids = tuple(KPI_IDS if kpis is None else [kpi(k).id for k in kpis])
+    by = tuple(by)
+    bad = [f for f in by if f not in GROUP_FIELDS]
+    if bad:
+        raise CxtkError(f"cannot group by {', '.join(bad)}; choose from: {', '.join(GROUP_FIELDS)}")
+    wanted = {ds: [k for k in ids if REGISTRY[k].dataset == ds] for ds in DATASETS}
+    if "response_rate" in ids and not wanted["surveys"]:
+        wanted["surveys"] = ["response_rate"]
+
+    interactions = frames.get("interactions")
+    tz = _frame_tz(interactions, config.timezone)
+    lo, hi = period.bounds(tz)
+    methods: dict[str, str] = {}
+    fcr_kind: str | None = None
+    aggregated: dict[str, pl.DataFrame | None] = {}
+    unavailable: dict[str, list[str]] = {}
+    queries: dict[str, pl.LazyFrame] = {}
+
+    for ds in DATASETS:
+        lf = frames.get(ds)
+        if not wanted[ds] or lf is None:
+            continue
+        lf = _with_canonical_columns(lf, ds, config.timezone)
+        own = set(_OWN_FIELDS[ds]) | set(TIME_KEYS if ds != "agent-status" else ("month", "day", "hour"))
+        linked = (
+            ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
+        )
+        if linked:
+            own |= set(LINK_FIELDS)
+        missing = [f for f in by if f not in own]
+        if missing:
+            unavailable[ds] = missing
+            continue
+        exprs: list[pl.Expr] = []
+        for k in wanted[ds]:
+            exprs += [e.alias(f"{k}:{name}") for name, e in REGISTRY[k].aggs(d).items()]
+        if ds == "interactions":
+            prepared, fcr_method = _prepare_interactions(lf, config, lo, hi, "fcr_rate" in wanted[ds])
+            if fcr_method:
+                fcr_kind = fcr_method
+                methods["fcr_rate"] = fcr.method_label(fcr_method, d)
+            exprs += [pl.col("_outage").sum().alias("_outage"), _handled_count()]
+        elif ds == "surveys":
+            prepared = _prepare_surveys(lf, interactions if linked else None, config, lo, hi)
+            exprs += [pl.len().alias("_rows"), pl.col("responded_at").is_null().sum().alias("_unanswered")]
+        elif ds == "qa":
+            prepared = _prepare_qa(lf, interactions if linked else None, config, lo, hi)
+        else:
+            prepared = _prepare_agent_status(lf, period)
+        prepared = prepared.with_columns(_time_keys(ds, by))
+        queries[ds] = prepared.group_by(list(by)).agg(exprs) if by else prepared.select(exprs)
+
+    names = list(queries)
+    for name, df in zip(names, pl.collect_all([queries[n] for n in names]), strict=True):
+        aggregated[name] = df
+
+    responses_only = _responses_only(aggregated.get("surveys"))
+    if (
+        responses_only
+        and "response_rate" in ids
+        and interactions is not None
+        and "interactions" not in aggregated
+    ):
+        if "interactions" not in unavailable:
+            lf = _with_canonical_columns(interactions, "interactions", config.timezone)
+            prepared, _ = _prepare_interactions(lf, config, lo, hi, False)
+            prepared = prepared.with_columns(_time_keys("interactions", by))
+            q = prepared.group_by(list(by)).agg(_handled_count()) if by else prepared.select(_handled_count())
+            aggregated["interactions"] = q.collect()
+
+    rows = {ds: _rows(df, by) for ds, df in aggregated.items() if df is not None}
+    keys = sorted({k for r in rows.values() for k in r}, key=_sort_key) if by else [()]
+    groups: list[Group] = []
+    for key in keys:
+        values: dict[str, KpiValue] = {}
+        for k in ids:
+            values[k] = _kpi_value(k, key, rows, frames, unavailable, d, responses_only, fcr_kind)
+        groups.append(Group(keys=dict(zip(by, key, strict=True)), kpis=values))
+
+    excluded: dict[str, Any] = {}
+    if config.outages and "interactions" in rows:
+        excluded["outage_contacts"] = int(sum(r.get("_outage") or 0 for r in rows["interactions"].values()))
+        excluded["outages"] = [
+            {"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason}
+            for o in config.outages
+        ]
+        for g, key in zip(groups, keys, strict=True):
+            r = rows["interactions"].get(key)
+            if r and r.get("_outage"):
+                g.flags.append(f"outage_excluded:{int(r['_outage'])}")
+    fcr_totals = _fcr_totals(groups)
+    if fcr_totals:
+        excluded.update(fcr_totals)
+    notes = [f"{ds} cannot be grouped by {', '.join(f)}" for ds, f in unavailable.items()]
+
+    from toolkit.kpis.scoring import score_groups
+
+    score_groups(groups, config, by)
+    return KpiResult(
+        period=period,
+        definitions=d.model_dump(),
+        by=by,
+        kpis=ids,
+        groups=groups,
+        methods=methods,
+        excluded=excluded,
+        notes=notes,
+    )
+
+
+# --- preparation ----------------------------------------------------------
+
+
+def _frame_tz(lf: pl.LazyFrame | None, default: str) -> str | None:
+    import polars as pl
+
+    if lf is None:
+        return default
+    dtype = lf.collect_schema().get("arrived_at")
+    if isinstance(dtype, pl.Datetime):
+        return dtype.time_zone
+    return default
+
+
+def _with_canonical_columns(lf: pl.LazyFrame, ds: str, tz: str) -> pl.LazyFrame:
+    """Add the canonical fields an export lacks as typed nulls, so every expression resolves."""
+    import polars as pl
+
+    from toolkit.schema import dataset, polars_schema
+
+    have = lf.collect_schema()
+    time_tz = tz
+    for _name, dtype in have.items():
+        if isinstance(dtype, pl.Datetime):
+            time_tz = dtype.time_zone
+            break
+    extra = ["_complaint"] if ds == "surveys" else []
+    missing = {k: v for k, v in polars_schema(dataset(_SCHEMA_NAME[ds]), time_tz).items() if k not in have}
+    cols = [pl.lit(None, dtype=v).alias(k) for k, v in missing.items()]
+    cols += [pl.lit(None, dtype=pl.Boolean).alias(k) for k in extra if k not in have]
+    return lf.with_columns(cols) if cols else lf
+
+
+def _in(col: str, lo: Any, hi: Any) -> pl.Expr:
+    import polars as pl
+
+    return (pl.col(col) >= lo) & (pl.col(col) < hi)
+
+
+def _outage(config: Config, tz: str | None) -> pl.Expr:
+    """True for rows arriving inside a configured outage window (naive times: the workspace zone)."""
+    import polars as pl
+
+    cond = pl.lit(False)
+    for o in config.outages:
+        cond = cond | _in("arrived_at", _localise(o.start, tz), _localise(o.end, tz))
+    return cond
+
+
+def _localise(t: datetime, tz: str | None) -> datetime:
+    if tz is None:
+        return t.replace(tzinfo=None) if t.tzinfo else t
+    from zoneinfo import ZoneInfo
+
+    return t.replace(tzinfo=ZoneInfo(tz)) if t.tzinfo is None else t.astimezone(ZoneInfo(tz))
+
+
+def _prepare_interactions(
+    lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, want_fcr: bool
+) -> tuple[pl.LazyFrame, str | None]:
+    import polars as pl
+
+    d = config.definitions
+    tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
+    method = None
+    in_p = _in("arrived_at", lo, hi)
+    sla_p = _in("sla_due_at", lo, hi).fill_null(False)
+    if want_fcr:
+        method = fcr.fcr_method(lf, lo, hi)
+        if method == "derived":
+            lf = fcr.with_repeat_window(lf, d, lo, hi, fcr.latest_arrival(lf))
+    if method != "derived":
+        lf = lf.with_columns(
+            pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at"),
+            pl.lit(False).alias("_provisional"),
+        )
+    lf = lf.filter(in_p | sla_p)
+    out = _outage(config, tz)
+    is_contact = (pl.col("direction").fill_null("inbound") == "inbound") & (pl.col("channel") != "ivr")
+    return (
+        lf.with_columns(
+            (in_p & ~out).alias("_p"),
+            (sla_p & ~out).alias("_sla_p"),
+            (in_p & out & is_contact).alias("_outage"),
+            pl.when(in_p).then(pl.col("arrived_at")).otherwise(pl.col("sla_due_at")).alias("_t"),
+        ),
+        method,
+    )
+
+
+def _link(
+    lf: pl.LazyFrame, interactions: pl.LazyFrame, fields: Sequence[str], complaint: bool
+) -> pl.LazyFrame:
+    """Fill a survey/review row's team, agent, channel… from its linked interaction when missing."""
+    import polars as pl
+
+    ix = interactions.collect_schema().names()
+    take = [f for f in fields if f in ix]
+    if complaint and "complaint" in ix:
+        take.append("complaint")
+    if not take:
+        return lf
+    right = interactions.select(["interaction_id", *take]).unique("interaction_id", keep="any")
+    right = right.rename({f: f"{f}__ix" for f in take})
+    joined = lf.join(right, on="interaction_id", how="left")
+    fills = [pl.coalesce(pl.col(f), pl.col(f"{f}__ix")).alias(f) for f in take if f != "complaint"]
+    if "complaint" in take:
+        fills.append(pl.col("complaint__ix").alias("_complaint"))
+    return joined.with_columns(fills).drop([f"{f}__ix" for f in take])
+
+
+def _prepare_surveys(
+    lf: pl.LazyFrame, interactions: pl.LazyFrame | None, config: Config, lo: datetime, hi: datetime
+) -> pl.LazyFrame:
+    import polars as pl
+
+    t = pl.coalesce(pl.col("sent_at"), pl.col("responded_at"))
+    lo_, hi_ = _match_tz(lf, "sent_at", lo, hi)
+    lf = lf.filter((t >= lo_) & (t < hi_))
+    if interactions is not None:
+        if "topic" not in lf.collect_schema():
+            lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("topic"))
+        lf = _link(
+            lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, True
+        )
+    return lf.with_columns(pl.lit(True).alias("_p"), t.alias("_t"))
+
+
+def _prepare_qa(
+    lf: pl.LazyFrame, interactions: pl.LazyFrame | None, config: Config, lo: datetime, hi: datetime
+) -> pl.LazyFrame:
+    import polars as pl
+
+    lo_, hi_ = _match_tz(lf, "reviewed_at", lo, hi)
+    lf = lf.filter(_in("reviewed_at", lo_, hi_))
+    if interactions is not None:
+        have = lf.collect_schema()
+        lf = lf.with_columns([pl.lit(None, dtype=pl.String).alias(f) for f in LINK_FIELDS if f not in have])
+        lf = _link(
+            lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, False
+        )
+    return lf.with_columns(pl.lit(True).alias("_p"), pl.col("reviewed_at").alias("_t"))
+
+
+def _prepare_agent_status(lf: pl.LazyFrame, period: Period) -> pl.LazyFrame:
+    import polars as pl
+
+    lf = lf.filter((pl.col("date") >= period.start) & (pl.col("date") <= period.end))
+    return lf.with_columns(pl.lit(True).alias("_p"), pl.col("date").alias("_t"))
+
+
+def _match_tz(lf: pl.LazyFrame, col: str, lo: datetime, hi: datetime) -> tuple[datetime, datetime]:
+    """Period bounds expressed in the zone of this frame's time column (naive if it is naive)."""
+    import polars as pl
+
+    dtype = lf.collect_schema().get(col)
+    if isinstance(dtype, pl.Datetime):
+        tz = dtype.time_zone
+        wall_lo, wall_hi = lo.replace(tzinfo=None), hi.replace(tzinfo=None)
+        return _localise(wall_lo, tz), _localise(wall_hi, tz)
+    return lo, hi
+
+
+def _time_keys(ds: str, by: Sequence[str]) -> list[pl.Expr]:
+    import polars as pl
+
+    t = pl.col("_t")
+    out = []
+    if "month" in by:
+        out.append(t.dt.strftime("%Y-%m").alias("month"))
+    if "day" in by:
+        out.append(t.dt.strftime("%Y-%m-%d").alias("day"))
+    if "hour" in by:
+        out.append((pl.col("hour") if ds == "agent-status" else t.dt.hour()).cast(pl.Int64).alias("hour"))
+    return out
+
+
+def _handled_count() -> pl.Expr:
+    from toolkit.kpis import expr as x
+
+    return x.handled().fill_null(False).sum().alias("_handled")
+
+
+# --- reading the aggregates -----------------------------------------------
+
+
+def _rows(df: pl.DataFrame, by: Sequence[str]) -> dict[tuple, dict[str, Any]]:
+    out = {}
+    for row in df.iter_rows(named=True):
+        out[tuple(row[f] for f in by)] = row
+    return out
+
+
+def _sort_key(key: tuple) -> tuple:
+    return tuple((v is None, str(v) if not isinstance(v, int) else f"{v:08d}") for v in key)
+
+
+def _responses_only(df: pl.DataFrame | None) -> bool:
+    """True when the period has survey rows and none of them lacks a response."""
+    if df is None or df.height == 0:
+        return False
+    return df["_rows"].sum() > 0 and df["_unanswered"].sum() == 0
+
+
+def _finite(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _kpi_value(
+    k: str,
+    key: tuple,
+    rows: dict[str, dict[tuple, dict[str, Any]]],
+    frames: Mapping[str, Any],
+    unavailable: dict[str, list[str]],
+    d: Definitions,
+    responses_only: bool,
+    fcr_method: str | None,
+) -> KpiValue:
+    spec = REGISTRY[k]
+    ds = spec.dataset
+    if frames.get(ds) is None:
+        return KpiValue(None, None, note=_NO_DATA[ds])
+    if ds in unavailable:
+        return KpiValue(
+            None, None, note=f"{_NO_DATA[ds][3:]} has no {', '.join(unavailable[ds])} to group by"
+        )
+    table = rows.get(ds, {})
+    row = table.get(key)
+    if row is None:
+        zero = 0 if spec.is_count else None
+        return KpiValue(zero, 0, note=None if spec.is_count else spec.empty_note)
+    get = lambda name: row.get(f"{k}:{name}")  # noqa: E731
+    extra: dict[str, Any] = {}
+    note = None
+    if k == "fcr_rate":
+        if fcr_method == "reported":
+            value, n = get("_reported_value"), get("_reported_n")
+            extra["method"] = "reported"
+        else:
+            value, n = get("_derived_value"), get("_derived_n")
+            extra["method"] = fcr.method_label("derived", d)
+            extra["excluded_unknown_customer"] = int(get("_unknown_customer") or 0)
+            extra["provisional"] = int(get("_provisional") or 0)
+            parts = [extra["method"]]
+            if extra["excluded_unknown_customer"]:
+                parts.append(f"{extra['excluded_unknown_customer']} without customer_id excluded")
+            if extra["provisional"]:
+                parts.append(f"{extra['provisional']} provisional (repeat window still open)")
+            note = "; ".join(parts)
+    else:
+        value, n = get("value"), get("n")
+    if k == "response_rate" and responses_only:
+        handled = (rows.get("interactions", {}).get(key) or {}).get("_handled")
+        got = get("_successes") or 0
+        extra["denominator"] = "answered contacts"
+        if handled:
+            value, n = got / handled, int(handled)
+            note = "only responses were exported: responses ÷ answered contacts"
+        else:
+            value, n = None, 0
+            note = "only responses were exported and there are no answered contacts to divide by"
+    elif k == "response_rate":
+        extra["denominator"] = "surveys sent"
+    value = _finite(value)
+    n = int(n) if n is not None else 0
+    if spec.is_count:
+        value = int(value or 0)
+    elif n == 0 or value is None:
+        return KpiValue(None, n, note=note or spec.empty_note, extra=extra)
+    for name in ("median", "p90", "mean"):
+        if f"{k}:{name}" in row:
+            extra[name] = _finite(row[f"{k}:{name}"])
+    small = (not spec.is_count) and n < d.min_sample
+    return KpiValue(value, n, note=note, ci=_ci(k, row, value, n), small_sample=small, extra=extra)
+
+
+def _ci(k: str, row: dict[str, Any], value: float, n: int) -> tuple[float, float] | None:
+    if k not in ("csat", "csat_mean", "nps"):
+        return None
+    try:
+        from toolkit import stats
+    except ImportError:  # the statistics module lands with feat-stats
+        return None
+    if k == "csat":
+        ci = stats.wilson_interval(int(row["csat:_successes"]), n)
+    elif k == "csat_mean":
+        sd = row.get("csat_mean:_sd")
+        ci = None if sd is None else stats.mean_interval(value, sd, n)
+    else:
+        ci = stats.nps_interval(int(row["nps:_promoters"]), int(row["nps:_detractors"]), n)
+    return None if ci is None else (float(ci[0]), float(ci[1]))
+
+
+def _fcr_totals(groups: list[Group]) -> dict[str, int]:
+    unknown = sum(
+        g.kpis["fcr_rate"].extra.get("excluded_unknown_customer", 0) for g in groups if "fcr_rate" in g.kpis
+    )
+    prov = sum(g.kpis["fcr_rate"].extra.get("provisional", 0) for g in groups if "fcr_rate" in g.kpis)
+    out = {}
+    if any("fcr_rate" in g.kpis and "excluded_unknown_customer" in g.kpis["fcr_rate"].extra for g in groups):
+        out = {"fcr_unknown_customer": unknown, "fcr_provisional": prov}
+    return out

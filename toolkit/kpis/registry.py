@@ -1,0 +1,707 @@
+"""The KPI registry: one entry per KPI id of kpis.md.
+
+An entry says what the KPI is (labels, direction, unit, dataset, formula for
+the methodology appendix) and how it is computed: ``aggs(definitions)``
+returns named Polars aggregation expressions — ``value`` and ``n`` always,
+public extras (``median``, ``p90``) and private ones (``_sd``, ``_promoters``…,
+used for intervals). The compute step composes all entries of a dataset into
+one ``group_by().agg()``. Adding a KPI is adding one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from toolkit.kpis import expr as x
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from toolkit.config import Definitions
+
+Direction = Literal["up", "down", "none"]
+Unit = Literal["count", "rate", "seconds", "score", "points"]
+DatasetName = Literal["interactions", "surveys", "qa", "agent-status"]
+Aggs = Callable[["Definitions"], dict[str, "pl.Expr"]]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    label_en: str
+    label_zh: str
+    direction: Direction
+    unit: Unit
+    dataset: DatasetName
+    formula_en: str
+    formula_zh: str
+    aggs: Aggs
+    empty_note: str  # why the value is null when n is 0
+
+    @property
+    def is_count(self) -> bool:
+        return self.unit == "count"
+
+
+# --- aggregation shapes ---------------------------------------------------
+
+
+def count_of(mask: Callable[[], pl.Expr]) -> Aggs:
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        c = mask().fill_null(False).sum()
+        return {"value": c, "n": c}
+
+    return aggs
+
+
+def ratio_of(
+    num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr], scale: float = 1.0
+) -> Aggs:
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        n = den(d).fill_null(False).sum()
+        hits = (num(d) & den(d)).fill_null(False).sum()
+        return {"value": hits * scale / n, "n": n, "_successes": hits}
+
+    return aggs
+
+
+def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quantiles: bool = False) -> Aggs:
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        v = values(d)
+        out = {"value": v.mean(), "n": v.count()}
+        if sd:
+            out["_sd"] = v.std()
+        if quantiles:
+            out["median"] = v.median()
+            out["p90"] = v.quantile(0.9, interpolation="linear")
+        return out
+
+    return aggs
+
+
+def median_of(values: Callable[[Definitions], pl.Expr]) -> Aggs:
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        v = values(d)
+        return {
+            "value": v.median(),
+            "n": v.count(),
+            "mean": v.mean(),
+            "p90": v.quantile(0.9, interpolation="linear"),
+        }
+
+    return aggs
+
+
+def share_of_sums(
+    num: Callable[[], pl.Expr], den: Callable[[], pl.Expr], rows: Callable[[], pl.Expr]
+) -> Aggs:
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        total = den().sum()
+        return {"value": num().sum() / total, "n": rows().sum(), "_den": total}
+
+    return aggs
+
+
+def _masked(mask: Callable[[], pl.Expr], values: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
+    def build(d: Definitions) -> pl.Expr:
+        import polars as pl
+
+        return pl.when(mask()).then(values())
+
+    return build
+
+
+def _wait_where(mask: Callable[[Definitions], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
+    def build(d: Definitions) -> pl.Expr:
+        import polars as pl
+
+        return pl.when(mask(d)).then(x.wait_s())
+
+    return build
+
+
+def _service_level(d: Definitions) -> dict[str, pl.Expr]:
+    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
+    n = queued.sum()
+    fast = (x.answered() & (x.wait_s() <= d.service_level_threshold_s)).fill_null(False).sum()
+    return {"value": fast / n, "n": n, "_successes": fast}
+
+
+def _abandon_rate(d: Definitions) -> dict[str, pl.Expr]:
+    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
+    n = queued.sum()
+    lost = (x.abandoned() & ~x.short_abandoned(d)).fill_null(False).sum()
+    return {"value": lost / n, "n": n, "_successes": lost}
+
+
+def _fcr(d: Definitions) -> dict[str, pl.Expr]:
+    # Both methods are prepared; compute.py keeps the one in force (fcr.py picks it).
+    known_r = x.fcr_reported_known().fill_null(False).sum()
+    hits_r = x.fcr_reported().fill_null(False).sum()
+    known_d = x.fcr_derived_known().fill_null(False).sum()
+    hits_d = x.fcr_derived(d).fill_null(False).sum()
+    return {
+        "_reported_value": hits_r / known_r,
+        "_reported_n": known_r,
+        "_derived_value": hits_d / known_d,
+        "_derived_n": known_d,
+        "_unknown_customer": x.fcr_unknown_customer().fill_null(False).sum(),
+        "_provisional": x.fcr_provisional().fill_null(False).sum(),
+    }
+
+
+def _nps(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
+    s = x.score("nps")
+    n = s.count()
+    # Signed counts: the difference of two unsigned sums would wrap around below zero.
+    promoters = x.promoter().fill_null(False).sum().cast(pl.Int64)
+    detractors = x.detractor().fill_null(False).sum().cast(pl.Int64)
+    return {
+        "value": (promoters - detractors) * 100.0 / n,
+        "n": n,
+        "_promoters": promoters,
+        "_detractors": detractors,
+    }
+
+
+def _csat(d: Definitions) -> dict[str, pl.Expr]:
+    s = x.score("csat")
+    n = s.count()
+    hits = x.satisfied(d).fill_null(False).sum()
+    return {"value": hits / n, "n": n, "_successes": hits}
+
+
+def _responses(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
+    c = x.responded().fill_null(False).sum()
+    # Rows of the period with no response: 0 in every group means only responses were exported.
+    invited_only = (pl.col("_p") & pl.col("responded_at").is_null()).sum()
+    return {"value": c, "n": c, "_unanswered": invited_only}
+
+
+def _response_rate(d: Definitions) -> dict[str, pl.Expr]:
+    sent = x.invited().fill_null(False).sum()
+    got = x.responded().fill_null(False).sum()
+    return {"value": got / sent, "n": sent, "_successes": got}
+
+
+def _qa_critical(d: Definitions) -> dict[str, pl.Expr]:
+    n = x.review().fill_null(False).sum()
+    crit = x.critical().sum()
+    return {"value": crit * 100.0 / n, "n": n}
+
+
+def _self_service(d: Definitions) -> dict[str, pl.Expr]:
+    kept = x.contained().fill_null(False).sum()
+    agent = x.handled().fill_null(False).sum()
+    return {"value": kept / (kept + agent), "n": kept + agent, "_successes": kept}
+
+
+def _resolution_rate(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
+    known = (x.handled() & pl.col("resolved").is_not_null()).fill_null(False)
+    n = known.sum()
+    hits = (known & pl.col("resolved")).fill_null(False).sum()
+    return {"value": hits / n, "n": n, "_successes": hits}
+
+
+def _f(fn: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
+    return lambda d: fn()
+
+
+def _K(*args, **kw) -> Kpi:  # noqa: N802 - reads like a table row
+    return Kpi(*args, **kw)
+
+
+IX, SV, QA, AS = "interactions", "surveys", "qa", "agent-status"
+NO_CONTACTS = "no contacts"
+
+REGISTRY: dict[str, Kpi] = {
+    k.id: k
+    for k in (
+        # --- volumes
+        _K(
+            "contacts",
+            "contacts",
+            "进线总量",
+            "none",
+            "count",
+            IX,
+            "inbound interactions other than IVR sessions arriving in the period",
+            "期内呼入的非IVR交互数",
+            count_of(x.contact),
+            NO_CONTACTS,
+        ),
+        _K(
+            "offered",
+            "contacts offered",
+            "呼入量 / 进线量",
+            "none",
+            "count",
+            IX,
+            "inbound phone and chat contacts (queued for an agent)",
+            "呼入的电话与在线咨询数(排队等待坐席)",
+            count_of(x.offered),
+            "no phone or chat contacts",
+        ),
+        _K(
+            "answered",
+            "contacts answered",
+            "接通量",
+            "none",
+            "count",
+            IX,
+            "offered contacts answered by an agent",
+            "已接通的呼入量",
+            count_of(x.answered),
+            "no phone or chat contacts",
+        ),
+        _K(
+            "abandoned",
+            "contacts abandoned",
+            "放弃量",
+            "none",
+            "count",
+            IX,
+            "offered contacts not answered",
+            "未接通的呼入量",
+            count_of(x.abandoned),
+            "no phone or chat contacts",
+        ),
+        _K(
+            "short_abandoned",
+            "short abandons",
+            "短时放弃量",
+            "none",
+            "count",
+            IX,
+            "abandoned with wait < short_abandon_s",
+            "等待时长小于短时放弃阈值的放弃量",
+            lambda d: count_of(lambda: x.short_abandoned(d))(d),
+            "no phone or chat contacts",
+        ),
+        # --- efficiency
+        _K(
+            "answer_rate",
+            "answer rate",
+            "接通率",
+            "up",
+            "rate",
+            IX,
+            "answered ÷ offered",
+            "接通量 ÷ 呼入量",
+            ratio_of(lambda d: x.answered(), lambda d: x.offered()),
+            "no phone or chat contacts offered",
+        ),
+        _K(
+            "service_level",
+            "service level",
+            "服务水平",
+            "up",
+            "rate",
+            IX,
+            "answered within service_level_threshold_s ÷ (offered − short abandons)",
+            "在服务水平阈值内接通量 ÷ (呼入量 − 短时放弃量)",
+            _service_level,
+            "no phone or chat contacts offered",
+        ),
+        _K(
+            "asa_s",
+            "average speed of answer",
+            "平均应答速度",
+            "down",
+            "seconds",
+            IX,
+            "mean wait_s over answered contacts",
+            "已接通呼入的平均等待时长",
+            mean_of(_wait_where(lambda d: x.answered())),
+            "no answered contacts",
+        ),
+        _K(
+            "abandon_rate",
+            "abandonment rate",
+            "放弃率",
+            "down",
+            "rate",
+            IX,
+            "(abandoned − short abandons) ÷ (offered − short abandons)",
+            "(放弃量 − 短时放弃量) ÷ (呼入量 − 短时放弃量)",
+            _abandon_rate,
+            "no phone or chat contacts offered",
+        ),
+        _K(
+            "avg_abandon_wait_s",
+            "average time to abandon",
+            "平均放弃时间",
+            "down",
+            "seconds",
+            IX,
+            "mean wait_s over abandoned contacts other than short abandons",
+            "非短时放弃的平均等待时长",
+            mean_of(_wait_where(lambda d: x.abandoned() & ~x.short_abandoned(d))),
+            "no abandons beyond short ones",
+        ),
+        _K(
+            "aht_s",
+            "average handling time",
+            "平均处理时长",
+            "down",
+            "seconds",
+            IX,
+            "mean(talk + hold + acw) over handled contacts",
+            "已处理交互的(通话+保持+话后)平均时长",
+            mean_of(_masked(x.handled, x.handle_s)),
+            "no handled contacts with handle time",
+        ),
+        _K(
+            "avg_talk_s",
+            "average talk time",
+            "平均通话时长",
+            "down",
+            "seconds",
+            IX,
+            "mean talk_s over handled contacts",
+            "已处理交互的平均通话时长",
+            mean_of(_masked(x.handled, lambda: x.handle_part("talk_s"))),
+            "no handled contacts with handle time",
+        ),
+        _K(
+            "avg_hold_s",
+            "average hold time",
+            "平均保持时长",
+            "down",
+            "seconds",
+            IX,
+            "mean hold_s over handled contacts",
+            "已处理交互的平均保持时长",
+            mean_of(_masked(x.handled, lambda: x.handle_part("hold_s"))),
+            "no handled contacts with handle time",
+        ),
+        _K(
+            "avg_acw_s",
+            "after-contact work",
+            "话后处理时长",
+            "down",
+            "seconds",
+            IX,
+            "mean acw_s over handled contacts",
+            "已处理交互的平均话后处理时长",
+            mean_of(_masked(x.handled, lambda: x.handle_part("acw_s"))),
+            "no handled contacts with handle time",
+        ),
+        _K(
+            "transfer_rate",
+            "transfer rate",
+            "转接率",
+            "down",
+            "rate",
+            IX,
+            "handled contacts with transfers > 0 ÷ handled contacts",
+            "有转接的已处理交互 ÷ 已处理交互",
+            ratio_of(lambda d: x.transferred(), lambda d: x.handled()),
+            "no handled contacts",
+        ),
+        _K(
+            "resolution_rate",
+            "resolution rate",
+            "问题解决率",
+            "up",
+            "rate",
+            IX,
+            "handled contacts resolved ÷ handled contacts whose resolution is known",
+            "已解决的已处理交互 ÷ 解决情况已知的已处理交互",
+            _resolution_rate,
+            "no handled contacts with a resolved value",
+        ),
+        _K(
+            "fcr_rate",
+            "first-contact resolution",
+            "一次解决率",
+            "up",
+            "rate",
+            IX,
+            "reported first_contact_resolved, else: handled, not unresolved, and no repeat contact "
+            "of the customer within fcr_window_days",
+            "采用导出的一次解决标记;否则:已处理、未标记未解决,且同一客户在fcr_window_days内无再次来电",
+            _fcr,
+            "no handled contacts with a known customer",
+        ),
+        _K(
+            "first_response_s",
+            "first response time",
+            "首次响应时间",
+            "down",
+            "seconds",
+            IX,
+            "mean (with median and p90) of answered_at − arrived_at for chat, email and ticket",
+            "在线、邮件、工单的首次响应时长均值(另给中位数与P90)",
+            mean_of(_f(x.first_response), quantiles=True),
+            "no chat, email or ticket with a first response",
+        ),
+        _K(
+            "resolution_time_s",
+            "resolution time",
+            "解决时长",
+            "down",
+            "seconds",
+            IX,
+            "median (with p90) of ended_at − arrived_at for resolved tickets and emails",
+            "已解决工单与邮件的解决时长中位数(另给P90)",
+            median_of(_f(x.resolution_time)),
+            "no resolved tickets or emails",
+        ),
+        _K(
+            "sla_compliance",
+            "SLA compliance",
+            "工单处理及时率",
+            "up",
+            "rate",
+            IX,
+            "tickets/emails due in the period resolved by sla_due_at ÷ those due (open ones count as missed)",
+            "期内到期的工单/邮件中按时解决的比例(未结或超时均为未达标)",
+            ratio_of(lambda d: x.sla_met(), lambda d: x.sla_due()),
+            "no tickets or emails due in the period",
+        ),
+        _K(
+            "complaint_rate",
+            "complaint rate",
+            "投诉率",
+            "down",
+            "rate",
+            IX,
+            "contacts with a complaint ÷ contacts",
+            "投诉交互 ÷ 交互总量",
+            ratio_of(lambda d: x.complaint(), lambda d: x.contact()),
+            NO_CONTACTS,
+        ),
+        _K(
+            "self_service_rate",
+            "self-service share",
+            "自助服务比例",
+            "up",
+            "rate",
+            IX,
+            "contained IVR sessions ÷ (contained + contacts handled by agents)",
+            "自助完成的IVR会话 ÷ (自助完成 + 坐席处理的交互)",
+            _self_service,
+            "no IVR sessions or handled contacts",
+        ),
+        # --- workforce
+        _K(
+            "occupancy",
+            "occupancy",
+            "坐席占用率",
+            "up",
+            "rate",
+            AS,
+            "handle ÷ (handle + ready)",
+            "处理时长 ÷ (处理时长 + 就绪时长)",
+            share_of_sums(
+                lambda: x.status_s("handle_s"),
+                lambda: x.status_s("handle_s") + x.status_s("ready_s"),
+                x.in_period,
+            ),
+            "no agent time recorded",
+        ),
+        _K(
+            "utilization",
+            "utilisation",
+            "坐席利用率",
+            "up",
+            "rate",
+            AS,
+            "(handle + ready) ÷ (handle + ready + not ready)",
+            "(处理 + 就绪) ÷ (处理 + 就绪 + 未就绪)",
+            share_of_sums(
+                lambda: x.status_s("handle_s") + x.status_s("ready_s"),
+                lambda: x.status_s("handle_s") + x.status_s("ready_s") + x.status_s("not_ready_s"),
+                x.in_period,
+            ),
+            "no agent time recorded",
+        ),
+        _K(
+            "productivity",
+            "productivity",
+            "坐席生产率",
+            "up",
+            "rate",
+            AS,
+            "handle ÷ (handle + ready + not ready)",
+            "处理时长 ÷ (处理 + 就绪 + 未就绪)",
+            share_of_sums(
+                lambda: x.status_s("handle_s"),
+                lambda: x.status_s("handle_s") + x.status_s("ready_s") + x.status_s("not_ready_s"),
+                x.in_period,
+            ),
+            "no agent time recorded",
+        ),
+        _K(
+            "adherence",
+            "schedule adherence",
+            "实际工作率",
+            "up",
+            "rate",
+            AS,
+            "logged-in time ÷ scheduled time",
+            "登录时长 ÷ 排班时长",
+            share_of_sums(lambda: x.status_s("logged_in_s"), lambda: x.status_s("scheduled_s"), x.in_period),
+            "no scheduled time recorded",
+        ),
+        # --- satisfaction
+        _K(
+            "surveys_sent",
+            "surveys sent",
+            "问卷发放量",
+            "none",
+            "count",
+            SV,
+            "survey invitations in the period (by sent_at)",
+            "期内发放的问卷数(按发送时间)",
+            count_of(x.invited),
+            "no survey invitations",
+        ),
+        _K(
+            "responses",
+            "survey responses",
+            "问卷回收量",
+            "none",
+            "count",
+            SV,
+            "invitations with a response",
+            "已回复的问卷数",
+            _responses,
+            "no survey invitations",
+        ),
+        _K(
+            "response_rate",
+            "survey response rate",
+            "问卷回收率",
+            "up",
+            "rate",
+            SV,
+            "responses ÷ surveys sent (when only responses were exported: ÷ answered contacts)",
+            "回收量 ÷ 发放量(仅导出回复时:÷ 接通量)",
+            _response_rate,
+            "no survey invitations",
+        ),
+        _K(
+            "csat",
+            "CSAT (% satisfied)",
+            "客户满意度",
+            "up",
+            "rate",
+            SV,
+            "share of CSAT responses ≥ csat_satisfied_min (top-2-box)",
+            "满意度评分 ≥ 满意阈值的比例(前两项)",
+            _csat,
+            "no CSAT responses",
+        ),
+        _K(
+            "csat_mean",
+            "CSAT mean score",
+            "满意度平均分",
+            "up",
+            "score",
+            SV,
+            "mean CSAT score (1–5)",
+            "满意度平均分(1–5)",
+            mean_of(_f(lambda: x.score("csat")), sd=True),
+            "no CSAT responses",
+        ),
+        _K(
+            "nps",
+            "net promoter score",
+            "净推荐值",
+            "up",
+            "points",
+            SV,
+            "100 × (promoters 9–10 − detractors 0–6) ÷ NPS responses",
+            "100 × (推荐者9–10 − 贬损者0–6) ÷ NPS回复数",
+            _nps,
+            "no NPS responses",
+        ),
+        _K(
+            "ces_mean",
+            "customer effort score",
+            "客户费力度",
+            "down",
+            "score",
+            SV,
+            "mean effort score",
+            "费力度平均分",
+            mean_of(_f(lambda: x.score("ces"))),
+            "no CES responses",
+        ),
+        _K(
+            "followup_24h_rate",
+            "follow-up within 24 h",
+            "24小时回访率",
+            "up",
+            "rate",
+            SV,
+            "low scores and complaints followed up within followup_hours ÷ all of them",
+            "低分与投诉在回访时限内回访的比例",
+            ratio_of(lambda d: x.followed_up_in_time(d), lambda d: x.needs_followup(d)),
+            "no low scores or complaints to follow up",
+        ),
+        # --- QA
+        _K(
+            "qa_score_mean",
+            "QA score",
+            "质检评分",
+            "up",
+            "score",
+            QA,
+            "mean review score (0–100)",
+            "质检平均分(0–100)",
+            mean_of(_f(x.qa_score)),
+            "no QA reviews",
+        ),
+        _K(
+            "qa_pass_rate",
+            "QA pass rate",
+            "质检合格率",
+            "up",
+            "rate",
+            QA,
+            "reviews with score ≥ qa_pass_mark ÷ reviews",
+            "得分 ≥ 合格线的质检数 ÷ 质检数",
+            ratio_of(lambda d: x.qa_score() >= d.qa_pass_mark, lambda d: x.qa_score().is_not_null()),
+            "no QA reviews with a score",
+        ),
+        _K(
+            "qa_critical_per_100",
+            "critical issues per 100 reviews",
+            "每百次质检严重问题数",
+            "down",
+            "score",
+            QA,
+            "critical issues × 100 ÷ reviews",
+            "严重问题数 × 100 ÷ 质检数",
+            _qa_critical,
+            "no QA reviews",
+        ),
+    )
+}
+
+KPI_IDS: tuple[str, ...] = tuple(REGISTRY)
+DATASETS: tuple[str, ...] = (IX, SV, QA, AS)
+
+
+def kpi(kpi_id: str) -> Kpi:
+    """Look a KPI up by id; an unknown id raises CxtkError listing the known ones."""
+    if kpi_id not in REGISTRY:
+        import difflib
+
+        from toolkit.errors import CxtkError
+
+        close = difflib.get_close_matches(kpi_id, KPI_IDS, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise CxtkError(f"unknown KPI id '{kpi_id}'{hint}; known ids: {', '.join(KPI_IDS)}")
+    return REGISTRY[kpi_id]

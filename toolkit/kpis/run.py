@@ -1,0 +1,69 @@
+"""Loading the data of a ``cxtk kpi`` run: the workspace store, or one file given with ``--input``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit.errors import CxtkError
+from toolkit.kpis.result import KpiResult
+
+DATASET_NAMES = ("interactions", "surveys", "qa", "agent-status")
+
+
+def kpi_command(
+    *,
+    period: str,
+    by: Sequence[str] = (),
+    kpis: Sequence[str] | None = None,
+    config_path: Path | None = None,
+    input_file: Path | None = None,
+    mapping: str | None = None,
+) -> KpiResult:
+    """Parse the period, load the frames, check the period has data, compute."""
+    import polars as pl
+
+    from toolkit.config import Config, resolve_config
+    from toolkit.kpis.compute import compute_kpis
+    from toolkit.periods import parse_period
+
+    p = parse_period(period)
+    if input_file is not None:
+        from toolkit import ingest
+
+        config = resolve_config(config_path, required=False) or Config()
+        if not hasattr(ingest, "load_file"):
+            raise CxtkError(
+                "--input is not available in this build; ingest the file with `cxtk ingest` first"
+            )
+        frame = ingest.load_file(input_file, dataset="interactions", mapping=mapping, config=None)
+        frames: dict[str, pl.LazyFrame | None] = {"interactions": frame.lazy()}
+        where = str(input_file)
+    else:
+        from toolkit.store import scan_dataset
+
+        config = resolve_config(config_path)
+        frames = {name: scan_dataset(config, name) for name in DATASET_NAMES}
+        where = "the store"
+    check_period_has_data(frames.get("interactions"), p, where, config.timezone)
+    return compute_kpis(frames, p, by=by, kpis=kpis, config=config)
+
+
+def check_period_has_data(lf, period, where: str, tz: str) -> None:
+    """Exit 1 with the months there are when the period holds no interactions."""
+    import polars as pl
+
+    if lf is None:
+        raise CxtkError(f"no interactions in {where}; ingest some with `cxtk ingest interactions FILE`")
+    from toolkit.kpis.compute import _frame_tz
+
+    lo, hi = period.bounds(_frame_tz(lf, tz))
+    t = pl.col("arrived_at")
+    stats = lf.select(
+        ((t >= lo) & (t < hi)).any().alias("any"), t.min().alias("first"), t.max().alias("last")
+    ).collect()
+    if stats["any"][0]:
+        return
+    first, last = stats["first"][0], stats["last"][0]
+    span = f" ({where} has {first:%Y-%m} … {last:%Y-%m})" if first is not None else f" ({where} is empty)"
+    raise CxtkError(f"no interactions in {period.label}{span}")
