@@ -98,3 +98,31 @@ def test_data_check_line_when_a_target_is_missed_by_half():
     r = find_anomalies({"interactions": frame_of("interactions", rows)}, OCT, config=cfg)
     assert len(r.data_checks) == 1 and r.data_checks[0].startswith("verify: asa_s is 50")
     assert "outage" in r.data_checks[0]
+
+
+def test_cli_anomalies(cli, tmp_path, monkeypatch):
+    import json
+
+    from toolkit.config import load_config
+    from toolkit.ingest import ingest_files
+
+    rows = []
+    day = date(2026, 9, 5)
+    while day <= date(2026, 10, 31):
+        k = (day - date(2026, 9, 5)).days
+        rows += _day_calls(day, 20, complaints=12) if day == date(2026, 10, 20) else _day_calls(day, 4 + k % 3)
+        day += timedelta(days=1)
+    (tmp_path / "cxtk.yaml").write_text(
+        'outages:\n  - {start: "2026-10-12 09:00", end: "2026-10-12 11:30", reason: "ACD failure"}\n', encoding="utf-8"
+    )
+    csv = tmp_path / "calls.csv"
+    frame_of("interactions", rows).collect().drop("source").write_csv(csv)
+    ingest_files(load_config(tmp_path / "cxtk.yaml"), "interactions", [csv])
+    monkeypatch.chdir(tmp_path)
+    r = cli("anomalies", "--period", "2026-10", "--format", "json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert out["special_reviews"][0]["start"] == "2026-10-20"
+    assert out["outages"][0]["reason"] == "ACD failure"
+    r = cli("anomalies", "--period", "2026-10")
+    assert r.code == 0 and "special review" in r.out and "outage excluded" in r.out and "2026-10-20" in r.out

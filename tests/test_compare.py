@@ -152,3 +152,35 @@ def test_direction_of_respects_the_kpi():
     assert direction_of("fcr_rate", 0.02) == "improved"
     assert direction_of("aht_s", 0.02) == "worsened"
     assert direction_of("aht_s", 0.001) == "unchanged"
+
+
+def _workspace(tmp_path, monkeypatch, calls):
+    """A workspace in tmp_path with these interactions ingested; the CLI runs from inside it."""
+    from toolkit.config import load_config
+    from toolkit.ingest import ingest_files
+
+    (tmp_path / "cxtk.yaml").write_text("targets:\n  asa_s: {target: 30, weight: 1}\n", encoding="utf-8")
+    csv = tmp_path / "calls.csv"
+    frame_of("interactions", calls).collect().drop("source").write_csv(csv)
+    ingest_files(load_config(tmp_path / "cxtk.yaml"), "interactions", [csv])
+    monkeypatch.chdir(tmp_path)
+
+
+def test_cli_compare_json_and_table(cli, tmp_path, monkeypatch):
+    import json
+
+    _workspace(tmp_path, monkeypatch, _calls("10", "A", [10, 20]) + _calls("09", "A", [30, 30]))
+    r = cli("compare", "--period", "2026-10", "--against", "previous", "--kpi", "asa_s", "--format", "json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert set(out) >= {"period", "against", "baseline_period", "groups"}
+    assert out["groups"][0]["kpis"]["asa_s"] == {
+        "value": 15.0, "baseline": 30.0, "change": -15.0, "change_rel": -0.5,
+        "direction": "improved", "significant": None,
+    }
+    r = cli("compare", "--period", "2026-10", "--kpi", "asa_s")
+    assert r.code == 0 and "improved" in r.out and "−15.0 s" in r.out
+    r = cli("compare", "--period", "2026-10", "--against", "sideways")
+    assert r.code == 1 and r.err.startswith("Error: --against 'sideways'")
+    r = cli("compare", "--period", "2024-01")
+    assert r.code == 1 and "no interactions in 2024-01" in r.err

@@ -140,3 +140,37 @@ def test_summary_by_hand():
     assert a["a1"]["score_mean"] == 90 and a["a2"]["pass_rate"] == 0 and a["a2"]["critical"] == 1
     g = qa_summary(qa, OCT, by=["agent_id"]).groups
     assert g["reviews"].to_list() == [2, 3]
+
+
+def test_cli_sample_and_summary(cli, tmp_path, monkeypatch):
+    import json
+
+    from toolkit.config import load_config
+    from toolkit.ingest import ingest_files
+
+    (tmp_path / "cxtk.yaml").write_text("name: t\n", encoding="utf-8")
+    csv = tmp_path / "calls.csv"
+    _contacts().collect().drop("source").write_csv(csv)
+    ingest_files(load_config(tmp_path / "cxtk.yaml"), "interactions", [csv])
+    monkeypatch.chdir(tmp_path)
+    r = cli("qa", "sample", "--period", "2026-10", "--size", "20", "--seed", "3", "--out", "review.csv")
+    assert r.code == 0, r.err
+    assert "23 contacts to review (3 complaint, 20 random)" in r.out
+    sheet = pl.read_csv(tmp_path / "review.csv")
+    assert sheet.height == 23 and sheet["review_id"][0] == "QA-2026-10-s3-00001"
+    r = cli("qa", "sample", "--period", "2026-10", "--rate", "0.1", "--size", "3", "--out", "x.csv")
+    assert r.code == 1 and "either --rate" in r.err
+    # fill and ingest the sheet, then summarise it
+    sheet.with_columns(
+        pl.lit("2026-10-30 09:00").alias("reviewed_at"), pl.lit(5).alias("attitude"), pl.lit(5).alias("communication"),
+        pl.lit(5).alias("knowledge"), pl.lit(3).alias("problem_solving"),
+    ).write_csv(tmp_path / "review.csv")
+    assert cli("ingest", "qa", "review.csv").code == 0
+    r = cli("qa", "summary", "--period", "2026-10", "--by", "team", "--format", "json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    # 18 of 20 points → 90 for every review: all pass
+    assert out["reviews"] == 23 and out["score_mean"] == 90.0 and out["pass_rate"] == 1.0
+    assert {g["team"]: g["reviews"] for g in out["groups"]} == {"A": 15, "B": 6, "C": 2}
+    r = cli("qa", "summary", "--period", "2026-10")
+    assert r.code == 0 and "Scores by area" in r.out and "服务态度" in r.out
