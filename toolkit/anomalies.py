@@ -64,7 +64,11 @@ def series(
     d = config.definitions
     lf = _with_canonical_columns(interactions, "interactions", config.timezone)
     t = pl.col("arrived_at")
-    lf = lf.filter((t >= lo) & (t < hi)).with_columns((~_outage(config, tz)).alias("_p"))
+    lf = (
+        lf.filter((t >= lo) & (t < hi))
+        .with_columns((~_outage(config, tz)).alias("_p"))
+        .with_columns(x.interaction_row_flags(d))
+    )
     if grain == "hour":
         lf = lf.filter(pl.col("channel") == "phone")
         key = t.dt.truncate("1h").alias("t")

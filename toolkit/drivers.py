@@ -307,9 +307,11 @@ def example_contacts(
     sla = kpi == "sla_compliance"
     if sla:
         in_p = (pl.col("sla_due_at") >= lo) & (pl.col("sla_due_at") < hi)
-    lf = lf.filter(in_p).with_columns(
-        (in_p & ~_outage(config, tz)).alias("_p"), in_p.alias("_sla_p"), x.wait_s().alias("wait_s"),
-        x.handle_s().alias("handle_s"),
+    lf = (
+        lf.filter(in_p)
+        .with_columns((in_p & ~_outage(config, tz)).alias("_p"), in_p.alias("_sla_p"))
+        .with_columns(x.interaction_row_flags(d))
+        .with_columns(x.wait_s().alias("wait_s"), x.handle_s().alias("handle_s"))
     )
     fail = {
         "asa_s": x.answered() & (pl.col("wait_s") > (target if target is not None else 0)),

@@ -113,6 +113,7 @@ def allocate(sizes: Mapping[Any, int], total: int) -> dict[Any, int]:
 def _population(interactions: pl.LazyFrame, period: Period, tz_default: str) -> pl.LazyFrame:
     """Handled inbound contacts of the period (answered calls/chats; emails/tickets with a reply or an end)."""
     import polars as pl
+    import polars.selectors as cs
 
     from toolkit.kpis import expr as x
     from toolkit.kpis.compute import _frame_tz, _with_canonical_columns
@@ -120,8 +121,12 @@ def _population(interactions: pl.LazyFrame, period: Period, tz_default: str) -> 
     lo, hi = period.bounds(_frame_tz(interactions, tz_default))
     lf = _with_canonical_columns(interactions, "interactions", tz_default)
     t = pl.col("arrived_at")
+    from toolkit.config import Definitions
+
     lf = lf.filter((t >= lo) & (t < hi)).with_columns(pl.lit(True).alias("_p"))
-    return lf.filter(x.handled().fill_null(False)).with_columns(x.handle_s().alias("handle_s"))
+    lf = lf.with_columns(x.interaction_row_flags(Definitions()))
+    out = lf.filter(x.handled().fill_null(False)).with_columns(x.handle_s().alias("handle_s"))
+    return out.drop(cs.starts_with("_x_"))
 
 
 def qa_sample(

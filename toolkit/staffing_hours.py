@@ -63,7 +63,11 @@ def staffing_by_hour(
     lo, hi = period.bounds(tz)
     lf = _with_canonical_columns(ix, "interactions", config.timezone)
     at = pl.col("arrived_at")
-    lf = lf.filter((at >= lo) & (at < hi) & (at.dt.weekday() <= 5)).with_columns((~_outage(config, tz)).alias("_p"))
+    lf = (
+        lf.filter((at >= lo) & (at < hi) & (at.dt.weekday() <= 5))
+        .with_columns((~_outage(config, tz)).alias("_p"))
+        .with_columns(x.interaction_row_flags(config.definitions))
+    )
     traffic = (
         lf.group_by(at.dt.hour().cast(pl.Int64).alias("hour"))
         .agg(
