@@ -210,6 +210,7 @@ class GapItem:
     kpi_name: str
     headline: str
     drivers: Table | None = None
+    drivers_title: str = ""  # heading of ``drivers``; empty: "Drivers"
     hours_chart: Chart | None = None
     staffing_chart: Chart | None = None
     staffing_note: str = ""
