@@ -289,7 +289,7 @@ def _row_class(g: Group) -> str:
 
 def team_ranking(ctx: b.ReportContext, result: KpiResult) -> tuple[Table, list[Group]]:
     """Teams by rank: rank, team, score, contacts, flag; the group without a team is left out (noted)."""
-    teams = sorted(b.keyed_groups(result, "team"), key=lambda g: (g.rank is None, g.rank or 0, -(g.score or 0)))
+    teams = sorted(b.keyed_groups(result, "team", ctx.config), key=lambda g: (g.rank is None, g.rank or 0, -(g.score or 0)))
     rows = [Row([Cell(str(g.rank) if g.rank else DASH), Cell(g.keys["team"], "strong"), Cell(ctx.fmt.number(g.score, 1)),
                  Cell(ctx.fmt.number(g.kpis["contacts"].value if "contacts" in g.kpis else g.n)), Cell(flag_text(ctx, g))],
                 _row_class(g)) for g in teams]
@@ -349,7 +349,7 @@ def _versus(ctx: b.ReportContext, teams: list[Group]) -> Table | None:
 
 def _agents(ctx: b.ReportContext) -> AgentsSection | Absent:
     result = ctx.kpis(by=("agent_id",))
-    agents = b.keyed_groups(result, "agent_id")
+    agents = b.keyed_groups(result, "agent_id", ctx.config)
     if not agents:
         return Absent(ctx.t("absent.agents"))
     directory = b.agent_directory(ctx)
@@ -404,7 +404,7 @@ def gap_headline(ctx: b.ReportContext, kpi_id: str, kv: KpiValue) -> str:
 
 def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = 5) -> Table | None:
     """Teams furthest from the KPI's target (value, achievement, contacts), worst first."""
-    teams = [g for g in b.keyed_groups(ctx.kpis(by=("team",)), "team") if g.kpis[kpi_id].value is not None]
+    teams = [g for g in b.keyed_groups(ctx.kpis(by=("team",)), "team", ctx.config) if g.kpis[kpi_id].value is not None]
     if len(teams) < 2:
         return None
     teams.sort(key=lambda g: g.kpis[kpi_id].achievement if g.kpis[kpi_id].achievement is not None else 9)
