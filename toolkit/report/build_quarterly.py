@@ -65,7 +65,7 @@ def _score_tiles(ctx: b.ReportContext, centre: Group, before: Group, months: lis
         prev_score = g.score
     text, arrow, good = b.score_change(ctx, centre.score, before.score)
     tiles.append(Tile("score", ctx.fmt.period(ctx.period.label), b.score_text(ctx, centre.score), "", None,
-                      arrow, text if arrow else "", good))  # type: ignore[arg-type]
+                      arrow, text if arrow else "", good, versus=ctx.t("word.vs_last_quarter")))  # type: ignore[arg-type]
     return tiles
 
 

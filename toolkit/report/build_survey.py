@@ -94,12 +94,12 @@ def _breakdown(ctx: b.ReportContext) -> Table | Absent:
                 Cell(ctx.fmt.number(g.kpis["responses"].value)),
                 Cell(b.value_text(ctx, "csat", csat.value)), Cell(b.ci_text(ctx, "csat", csat.ci)),
                 Cell(b.value_text(ctx, "csat_mean", mean.value)),
-                Cell(b.value_text(ctx, "nps", nps.value)), Cell(b.ci_text(ctx, "nps", nps.ci)),
+                Cell(b.value_text(ctx, "nps", nps.value)),
             ], ("small" if small else "") + (" gap-before" if i == 0 and rows else "")))
     if not rows:
         return Absent(ctx.t("absent.surveys"))
     return Table(["", "", ctx.t("header.responses"), ctx.name("csat"), ctx.t("header.ci"), ctx.name("csat_mean"),
-                  ctx.name("nps"), ctx.t("header.ci")], rows, numeric=[2, 3, 4, 5, 6, 7],
+                  ctx.name("nps")], rows, numeric=[2, 3, 4, 5, 6],
                  caption=ctx.t("survey.breakdown_caption"))
 
 

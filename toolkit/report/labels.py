@@ -135,6 +135,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "word.unmet": ("not met", "未达标"),
     "word.target": ("Target", "目标"),
     "word.vs_last_month": ("vs last month", "较上月"),
+    "word.vs_last_quarter": ("vs last quarter", "较上季度"),
     "word.small_sample": ("small sample", "样本不足"),
     "word.not_significant": ("not significant", "不显著"),
     "word.significant": ("significant", "显著"),

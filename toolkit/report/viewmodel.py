@@ -173,6 +173,7 @@ class Tile:
     change_text: str = ""
     change_good: bool | None = None
     small_sample: bool = False
+    versus: str = ""  # what the change is against; empty: "vs last month"
 
 
 @dataclass
