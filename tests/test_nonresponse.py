@@ -131,3 +131,25 @@ def test_only_responses_exported_gives_no_comparison():
     assert out["n_non_respondents"].to_list() == [0] * 4
     assert out["warn"].to_list() == [False] * 4
     assert out["std_difference"].null_count() == 4
+
+
+def test_a_responses_only_source_is_left_out():
+    """Ratings carried on a ticket export have no non-respondents: they must not pass for respondents."""
+    sv, ix = _frames()
+    sv = sv.with_columns(source=pl.lit("surveys"))
+    # 3 ticket responses that waited hours: kept, they would swing respondents' mean wait
+    tickets_ix = pl.LazyFrame(
+        {"interaction_id": ["t1", "t2", "t3"], "wait_s": [9000.0] * 3, "handle_s": [300.0] * 3,
+         "transfers": [0] * 3, "channel": ["ticket"] * 3},
+        schema=ix.collect_schema(),
+    )  # fmt: skip
+    tickets_sv = pl.LazyFrame(
+        {"response_id": ["y1", "y2", "y3"], "interaction_id": ["t1", "t2", "t3"], "responded_at": [T] * 3,
+         "source": ["helpdesk"] * 3},
+        schema=sv.collect_schema(),
+    )  # fmt: skip
+    with_tickets = nonresponse_check(pl.concat([sv, tickets_sv]), pl.concat([ix, tickets_ix]))
+    alone = nonresponse_check(sv, ix)
+    # identical to the check without the helpdesk rows: respondents' wait stays (10+20+30+40)/4 = 25 s
+    assert with_tickets.equals(alone)
+    assert with_tickets.filter(pl.col("metric") == "wait_s")["respondents"].item() == pytest.approx(25.0)

@@ -11,6 +11,10 @@ Rule: the difference is material when the absolute standardised difference
 ``d = (mean_r − mean_n) / √((var_r + var_n) / 2)``, sample variances, the same
 formula for shares (mean and variance of a 0/1 flag). Each group needs at least
 ``min_n`` (default 2) values, or ``d`` is null and no warning is given.
+
+Only invitations of a ``source`` that exported non-respondents too are compared:
+a responses-only source (ratings carried on a ticket export) has no one to
+compare its respondents with.
 """
 
 from __future__ import annotations
@@ -125,7 +129,15 @@ def nonresponse_check(
         )
         .unique(subset="interaction_id", keep="first", maintain_order=True)
     )
-    invitations = surveys.lazy().select(
+    invitations = surveys.lazy()
+    if "source" in invitations.collect_schema():
+        # A source that exported only responses (ratings carried on a ticket export)
+        # says nothing about who did not answer; kept, its contacts would pass for
+        # "respondents" and skew the comparison with its own channel mix.
+        invitations = invitations.filter(
+            pl.col("responded_at").is_null().any().over(pl.col("source").fill_null(""))
+        )
+    invitations = invitations.select(
         pl.col("interaction_id").cast(pl.String),
         respondent=pl.col("responded_at").is_not_null(),
     )

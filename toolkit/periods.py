@@ -17,7 +17,9 @@ from toolkit.errors import CxtkError
 
 Kind = Literal["month", "quarter", "week", "year", "range"]
 
-ACCEPTED = "2026-10 (month), 2026-Q3 (quarter), 2026-W41 (ISO week), 2026 (year), 2026-10-01..2026-10-15 (days)"
+ACCEPTED = (
+    "2026-10 (month), 2026-Q3 (quarter), 2026-W41 (ISO week), 2026 (year), 2026-10-01..2026-10-15 (days)"
+)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
@@ -121,7 +123,10 @@ def quarter(y: int, q: int) -> Period:
     first = 3 * (q - 1) + 1
     last_month = first + 2
     return Period(
-        f"{y:04d}-Q{q}", date(y, first, 1), date(y, last_month, calendar.monthrange(y, last_month)[1]), "quarter"
+        f"{y:04d}-Q{q}",
+        date(y, first, 1),
+        date(y, last_month, calendar.monthrange(y, last_month)[1]),
+        "quarter",
     )
 
 

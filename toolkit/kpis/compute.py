@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import CxtkError
+from toolkit.kpis import expr as x
 from toolkit.kpis import fcr
 from toolkit.kpis.registry import DATASETS, KPI_IDS, REGISTRY, kpi
 from toolkit.kpis.result import Group, KpiResult, KpiValue
@@ -258,7 +259,7 @@ def _prepare_interactions(
             (sla_p & ~out).alias("_sla_p"),
             (in_p & out & is_contact).alias("_outage"),
             pl.when(in_p).then(pl.col("arrived_at")).otherwise(pl.col("sla_due_at")).alias("_t"),
-        ),
+        ).with_columns(x.interaction_row_flags(d)),
         method,
     )
 

@@ -34,52 +34,52 @@ def inbound() -> pl.Expr:
     return pl.col("direction").fill_null("inbound") == "inbound"
 
 
-def contact() -> pl.Expr:
+def _contact_row() -> pl.Expr:
     """An inbound interaction of the period other than an IVR session."""
     pl = _pl()
     return pl.col("_p") & inbound() & (pl.col("channel") != "ivr")
 
 
-def offered() -> pl.Expr:
+def _offered_row() -> pl.Expr:
     """A contact queued in real time for an agent (phone, chat)."""
     pl = _pl()
-    return contact() & pl.col("channel").is_in(REALTIME)
+    return _contact_row() & pl.col("channel").is_in(REALTIME)
 
 
-def answered_flag() -> pl.Expr:
+def _answered_flag_row() -> pl.Expr:
     pl = _pl()
     return pl.col("answered").fill_null(pl.col("answered_at").is_not_null())
 
 
-def answered() -> pl.Expr:
-    return offered() & answered_flag()
+def _answered_row() -> pl.Expr:
+    return _offered_row() & _answered_flag_row()
 
 
-def abandoned() -> pl.Expr:
-    return offered() & ~answered_flag()
+def _abandoned_row() -> pl.Expr:
+    return _offered_row() & ~_answered_flag_row()
 
 
-def wait_s() -> pl.Expr:
+def _wait_s_row() -> pl.Expr:
     """``wait_s``, else derived: to the answer, or to the hang-up when abandoned."""
     pl = _pl()
     derived = (
-        pl.when(answered_flag())
+        pl.when(_answered_flag_row())
         .then(pl.col("answered_at") - pl.col("arrived_at"))
         .otherwise(pl.col("ended_at") - pl.col("arrived_at"))
     )
     return pl.col("wait_s").fill_null(derived.dt.total_microseconds() / 1e6)
 
 
-def short_abandoned(d: Definitions) -> pl.Expr:
+def _short_abandoned_row(d: Definitions) -> pl.Expr:
     # A threshold of 0 counts every abandon (wait < 0 never holds).
-    return abandoned() & (wait_s() < d.short_abandon_s).fill_null(False)
+    return _abandoned_row() & (_wait_s_row() < d.short_abandon_s).fill_null(False)
 
 
-def handled() -> pl.Expr:
+def _handled_row() -> pl.Expr:
     """Answered (phone/chat), or for email/ticket/social: with a first response or an end."""
     pl = _pl()
-    touched = answered_flag() | pl.col("ended_at").is_not_null()
-    return contact() & pl.when(pl.col("channel").is_in(REALTIME)).then(answered_flag()).otherwise(touched)
+    touched = _answered_flag_row() | pl.col("ended_at").is_not_null()
+    return _contact_row() & pl.when(pl.col("channel").is_in(REALTIME)).then(_answered_flag_row()).otherwise(touched)
 
 
 def _parts() -> list[pl.Expr]:
@@ -87,7 +87,7 @@ def _parts() -> list[pl.Expr]:
     return [pl.col("talk_s"), pl.col("hold_s"), pl.col("acw_s")]
 
 
-def handle_s() -> pl.Expr:
+def _handle_s_row() -> pl.Expr:
     """talk + hold + acw; a missing part counts 0 when another is present; all missing → ``handle_s`` column."""
     pl = _pl()
     any_part = pl.any_horizontal([p.is_not_null() for p in _parts()])
@@ -272,3 +272,70 @@ def status_s(name: str) -> pl.Expr:
     """Seconds of one agent state for rows of the period (missing counts 0)."""
     pl = _pl()
     return pl.when(pl.col("_p")).then(pl.col(name).cast(pl.Float64).fill_null(0.0)).otherwise(0.0)
+
+
+# --- row flags, computed once per row --------------------------------------
+# Every KPI reads these flags; computing them once as columns (instead of
+# repeating the whole expression tree inside ~30 aggregations) keeps the
+# single aggregation pass cheap. Unused ones are pruned by projection pushdown.
+
+_ROW_FLAGS = ("contact", "offered", "answered_flag", "answered", "abandoned", "wait_s", "handled", "handle_s")
+
+
+def interaction_row_flags(d: Definitions) -> list[pl.Expr]:
+    """The helper columns ``_contact``, ``_offered``… that the interaction KPIs read."""
+    defs = {
+        "contact": _contact_row(),
+        "offered": _offered_row(),
+        "answered_flag": _answered_flag_row(),
+        "answered": _answered_row(),
+        "abandoned": _abandoned_row(),
+        "wait_s": _wait_s_row(),
+        "handled": _handled_row(),
+        "handle_s": _handle_s_row(),
+        "short_abandoned": _short_abandoned_row(d),
+    }
+    return [e.alias(f"_x_{k}") for k, e in defs.items()]
+
+
+def _flag(name: str) -> pl.Expr:
+    return _pl().col(f"_x_{name}")
+
+
+def contact() -> pl.Expr:
+    """An inbound interaction of the period other than an IVR session."""
+    return _flag("contact")
+
+
+def offered() -> pl.Expr:
+    """A contact queued in real time for an agent (phone, chat)."""
+    return _flag("offered")
+
+
+def answered_flag() -> pl.Expr:
+    return _flag("answered_flag")
+
+
+def answered() -> pl.Expr:
+    return _flag("answered")
+
+
+def abandoned() -> pl.Expr:
+    return _flag("abandoned")
+
+
+def wait_s() -> pl.Expr:
+    return _flag("wait_s")
+
+
+def handled() -> pl.Expr:
+    """Answered (phone/chat), or for email/ticket/social: with a first response or an end."""
+    return _flag("handled")
+
+
+def handle_s() -> pl.Expr:
+    return _flag("handle_s")
+
+
+def short_abandoned(d: Definitions) -> pl.Expr:
+    return _flag("short_abandoned")

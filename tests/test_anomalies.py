@@ -1,0 +1,128 @@
+"""Anomalies: median ± 3.5 × MAD of the trailing 28 days, outages left out, special reviews, data checks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+
+from toolkit.anomalies import find_anomalies, flag
+from toolkit.config import Config
+from toolkit.kpis.frames import frame_of
+from toolkit.periods import parse_period
+
+OCT = parse_period("2026-10")
+
+
+def _day_calls(day: date, n: int, *, complaints: int = 0, hour: int = 14, prefix: str = "c", abandoned=False):
+    rows = []
+    for i in range(n):
+        t = datetime(day.year, day.month, day.day, hour, i % 60)
+        rows.append(
+            {
+                "interaction_id": f"{prefix}{day:%m%d}-{hour}-{i}",
+                "channel": "phone",
+                "team": "A",
+                "topic": "账单" if i < complaints else "物流",
+                "arrived_at": t.isoformat(" "),
+                "answered_at": None if abandoned else (t + timedelta(seconds=10)).isoformat(" "),
+                "ended_at": (t + timedelta(seconds=300)).isoformat(" "),
+                "wait_s": 300.0 if abandoned else 10.0,
+                "talk_s": None if abandoned else 200.0,
+                "complaint": i < complaints,
+            }
+        )
+    return rows
+
+
+def test_flag_rule_by_hand():
+    # 28 baseline days valued 4, 5, 6, 4, 5, 6, … → median 5, |x − 5| = 1, 0, 1 … → MAD 1.
+    # Band 5 ± 3.5 = [1.5, 8.5]: 8 is inside, 9 is outside (high), 1 is outside (low).
+    start = datetime(2026, 9, 1)
+    vals = [4.0, 5.0, 6.0] * 9 + [5.0]
+    pts = pl.DataFrame({"t": [start + timedelta(days=i) for i in range(31)], "volume": vals + [8.0, 9.0, 1.0]})
+    f = flag(pts).filter(pl.col("t") >= start + timedelta(days=28))
+    assert f["median"].to_list() == [5.0, 5.0, 5.0]
+    assert f["mad"].to_list() == [1.0, 1.0, 1.0]
+    assert f["anomaly"].to_list() == [False, True, True]
+    assert f["side"].to_list() == [None, "high", "low"] or f["side"].to_list()[1:] == ["high", "low"]
+    # the first days have too short a baseline: no judgement rather than a false alarm
+    assert flag(pts)["anomaly"][0] is None
+
+
+def test_planted_spike_and_outage():
+    # 5 Sep – 31 Oct: 4/5/6 calls a day at 14:00 (1 complaint on every third day), so the daily median is 5, MAD 1.
+    # Planted: 20 Oct has 20 calls of which 12 complaints (spike in volume and complaints);
+    # 12 Oct has 30 extra calls abandoned inside the outage 09:00–11:30: left out, so 12 Oct is ordinary.
+    rows = []
+    day = date(2026, 9, 5)
+    while day <= date(2026, 10, 31):
+        k = (day - date(2026, 9, 5)).days
+        if day == date(2026, 10, 20):
+            rows += _day_calls(day, 20, complaints=12)
+        else:
+            rows += _day_calls(day, 4 + k % 3, complaints=1 if k % 3 == 0 else 0)
+        day += timedelta(days=1)
+    rows += _day_calls(date(2026, 10, 12), 30, hour=9, prefix="o", abandoned=True)
+    cfg = Config(
+        outages=[{"start": "2026-10-12 09:00", "end": "2026-10-12 11:30", "reason": "ACD failure"}],
+        targets={"abandon_rate": {"target": 0.05, "weight": 1}, "asa_s": {"target": 30, "weight": 1}},
+    )
+    r = find_anomalies({"interactions": frame_of("interactions", rows)}, OCT, config=cfg)
+    daily = r.anomalies.filter(pl.col("grain") == "day")
+    hits = {(row["t"].date(), row["metric"]) for row in daily.to_dicts()}
+    assert (date(2026, 10, 20), "volume") in hits
+    assert (date(2026, 10, 20), "complaints") in hits
+    assert not any(d == date(2026, 10, 12) for d, _ in hits)  # the outage is not an anomaly
+    assert all(d == date(2026, 10, 20) for d, _ in hits)
+    assert r.outages == [
+        {"start": "2026-10-12T09:00:00", "end": "2026-10-12T11:30:00", "reason": "ACD failure", "contacts_excluded": 30}
+    ]
+    [review] = r.special_reviews
+    assert review["start"] == review["end"] == "2026-10-20"
+    assert review["complaints"] == 12 and review["top_topic"] == "账单"
+    # every call was answered in 10 s outside the outage: ASA 10 s meets 30 s, abandonment 0 meets 5 %
+    assert r.data_checks == []
+    out = r.to_dict()
+    assert out["special_reviews"][0]["complaints"] == 12 and "2026-10-20" in out["anomalies"][0]["t"]
+
+
+def test_data_check_line_when_a_target_is_missed_by_half():
+    # ASA 50 s against a target of 30 s: 50 ≥ 1.5 × 30 = 45 → a data-check line.
+    rows = [
+        {"interaction_id": str(i), "channel": "phone", "arrived_at": "2026-10-05 10:00",
+         "answered_at": "2026-10-05 10:01", "wait_s": 50.0, "talk_s": 100.0}
+        for i in range(3)
+    ]
+    cfg = Config(targets={"asa_s": {"target": 30, "weight": 1}})
+    r = find_anomalies({"interactions": frame_of("interactions", rows)}, OCT, config=cfg)
+    assert len(r.data_checks) == 1 and r.data_checks[0].startswith("verify: asa_s is 50")
+    assert "outage" in r.data_checks[0]
+
+
+def test_cli_anomalies(cli, tmp_path, monkeypatch):
+    import json
+
+    from toolkit.config import load_config
+    from toolkit.ingest import ingest_files
+
+    rows = []
+    day = date(2026, 9, 5)
+    while day <= date(2026, 10, 31):
+        k = (day - date(2026, 9, 5)).days
+        rows += _day_calls(day, 20, complaints=12) if day == date(2026, 10, 20) else _day_calls(day, 4 + k % 3)
+        day += timedelta(days=1)
+    (tmp_path / "cxtk.yaml").write_text(
+        'outages:\n  - {start: "2026-10-12 09:00", end: "2026-10-12 11:30", reason: "ACD failure"}\n', encoding="utf-8"
+    )
+    csv = tmp_path / "calls.csv"
+    frame_of("interactions", rows).collect().drop("source").write_csv(csv)
+    ingest_files(load_config(tmp_path / "cxtk.yaml"), "interactions", [csv])
+    monkeypatch.chdir(tmp_path)
+    r = cli("anomalies", "--period", "2026-10", "--format", "json")
+    assert r.code == 0, r.err
+    out = json.loads(r.out)
+    assert out["special_reviews"][0]["start"] == "2026-10-20"
+    assert out["outages"][0]["reason"] == "ACD failure"
+    r = cli("anomalies", "--period", "2026-10")
+    assert r.code == 0 and "special review" in r.out and "outage excluded" in r.out and "2026-10-20" in r.out
