@@ -173,6 +173,7 @@ class Tile:
     change_text: str = ""
     change_good: bool | None = None
     small_sample: bool = False
+    versus: str = ""  # what the change is against; empty: "vs last month"
 
 
 @dataclass
@@ -210,6 +211,7 @@ class GapItem:
     kpi_name: str
     headline: str
     drivers: Table | None = None
+    drivers_title: str = ""  # heading of ``drivers``; empty: "Drivers"
     hours_chart: Chart | None = None
     staffing_chart: Chart | None = None
     staffing_note: str = ""

@@ -1,0 +1,639 @@
+"""The monthly operations report from real numbers: ``build_monthly(config, period, locale) -> MonthlyVM``.
+
+Sources: the KPI engine (centre, by team, by agent, by month over the trailing
+13 months — which also gives last month and the same month last year — and by
+hour for the gaps), ``toolkit.themes.theme_summary`` (masked) for the voice of
+the customer, the ingest log for data quality, and the stored actions.
+Analyses that are not in this build (drivers of a gap, understaffed hours,
+before/after of actions) are left out rather than estimated here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from toolkit.report import build as b
+from toolkit.report.fmt import DASH
+from toolkit.report.labels import sentence
+from toolkit.report.viewmodel import (
+    Absent,
+    ActionsSection,
+    AgentsSection,
+    Callout,
+    Cell,
+    Chart,
+    GapItem,
+    GapSection,
+    MonthlyVM,
+    QualitySection,
+    Row,
+    ScorecardSection,
+    SummarySection,
+    Table,
+    TeamsSection,
+    Theme,
+    TrendsSection,
+    VocSection,
+)
+
+if TYPE_CHECKING:
+    from toolkit.config import Config
+    from toolkit.kpis.result import Group, KpiResult, KpiValue
+
+TREND_MONTHS = 13
+TREND_CHARTS = 4
+AGENTS_SHOWN = 10  # best and lowest ranked agents each; the full list is in kpis.xlsx
+UNRANKED_SHOWN = 10
+VOC_THEMES = 6
+
+
+def build_monthly(config: Config, period: str, locale: str | None = None, *, now: datetime | None = None) -> MonthlyVM:
+    """The monthly operations report of ``period`` (e.g. ``"2026-10"``) in ``locale`` (default: the config's).
+
+    Raises ``CxtkError`` when the period holds no interactions.
+    """
+    ctx = b.make_context(config, period, locale, now)
+    return monthly_from_context(ctx)
+
+
+def monthly_from_context(ctx: b.ReportContext) -> MonthlyVM:
+    """``build_monthly`` on a prepared context (lets the demo share cached KPI results)."""
+    centre = ctx.kpis().groups[0]
+    months = trend_result(ctx)
+    by_month = {g.keys["month"]: g for g in months.groups}
+    prev = by_month.get(ctx.period.previous().label)
+    last_year = by_month.get(ctx.period.same_last_year().label)
+    facts = b.interaction_facts(ctx)
+    meta = b.meta_of(ctx, "monthly", _scope(ctx, facts), _coverage(ctx, facts, centre))
+    return MonthlyVM(
+        meta=meta,
+        summary=_summary(ctx, centre, prev),
+        efficiency=ScorecardSection([b.efficiency_row(ctx, k, centre.kpis[k]) for k in efficiency_ids(ctx)],
+                                    note=_fcr_note(ctx)),
+        satisfaction=ScorecardSection([b.satisfaction_row(ctx, k, centre.kpis[k]) for k in satisfaction_ids(ctx, centre)],
+                                      note=ctx.t("note.satisfaction")),
+        trends=_trends(ctx, months, centre, prev, last_year),
+        teams=_teams(ctx),
+        agents=_agents(ctx),
+        gaps=_gaps(ctx, centre),
+        voc=_voc(ctx),
+        actions=actions_section(ctx),
+        quality=_quality(ctx, centre, facts),
+    )
+
+
+# -- which KPIs go where -------------------------------------------------------------
+
+
+def efficiency_ids(ctx: b.ReportContext) -> list[str]:
+    """Targeted efficiency KPIs (config order), then answer rate, service level, abandonment, transfers."""
+    from toolkit.kpis.registry import REGISTRY
+
+    targeted = [k for k in ctx.targeted() if k not in b.SATISFACTION_SET and REGISTRY[k].dataset != "surveys"]
+    return targeted + [k for k in b.EFFICIENCY_CONTEXT if k not in targeted]
+
+
+def satisfaction_ids(ctx: b.ReportContext, centre: Group) -> list[str]:
+    """Satisfaction KPIs with a value or a target (an effort score nobody asked about is left out)."""
+    return [k for k in b.SATISFACTION_KPIS
+            if centre.kpis[k].value is not None or centre.kpis[k].target is not None]
+
+
+def trend_result(ctx: b.ReportContext) -> KpiResult:
+    """KPIs by month over the trailing 13 months ending with the report's month."""
+    from toolkit.periods import day_range
+
+    first = ctx.period.trailing(TREND_MONTHS)[0]
+    return ctx.kpis(day_range(first.start, ctx.period.end), by=("month",))
+
+
+# -- cover ------------------------------------------------------------------------------
+
+
+def _scope(ctx: b.ReportContext, facts: dict[str, Any]) -> list[str]:
+    channels = ", " if not ctx.zh else "、"
+    ch = channels.join(b.group_label(ctx, "channel", c) for c in facts["channels"])
+    teams = facts["teams"]
+    team_text = (", " if not ctx.zh else "、").join(teams[:8]) + ("…" if len(teams) > 8 else "")
+    return [sentence("cover.channels", ctx.locale, channels=ch or DASH),
+            sentence("cover.teams", ctx.locale, teams=team_text or DASH, n=str(len(teams)))]
+
+
+def _coverage(ctx: b.ReportContext, facts: dict[str, Any], centre: Group) -> list[str]:
+    f = ctx.fmt
+    lines = [sentence("cover.coverage", ctx.locale, rows=f.number(facts["rows"]), days=str(facts["days"]),
+                      total=str(ctx.period.days), share=f.percent(facts["days"] / ctx.period.days))]
+    rr = centre.kpis.get("response_rate")
+    if rr is not None and rr.value is not None:
+        lines.append(sentence("cover.surveys", ctx.locale, n=f.number(centre.kpis["responses"].value),
+                              rate=f.percent(rr.value)))
+    return lines
+
+
+# -- summary ----------------------------------------------------------------------------
+
+
+def _summary(ctx: b.ReportContext, centre: Group, prev: Group | None) -> SummarySection:
+    change, arrow, good = b.score_change(ctx, centre.score, prev.score if prev else None)
+    targeted = [k for k in ctx.targeted() if centre.kpis[k].achievement is not None]
+    tiles = [b.tile(ctx, k, centre.kpis[k], prev.kpis.get(k) if prev else None) for k in ctx.targeted()]
+    return SummarySection(b.score_text(ctx, centre.score), change, arrow, good,  # type: ignore[arg-type]
+                          summary_sentences(ctx, centre, prev, targeted), tiles)
+
+
+def summary_sentences(ctx: b.ReportContext, centre: Group, prev: Group | None, targeted: list[str]) -> list[str]:
+    """3–5 sentences from the numbers: score and change, unmet count, best and worst KPI, largest change."""
+    f, loc = ctx.fmt, ctx.locale
+    out = []
+    if centre.score is not None:
+        change = b.score_change(ctx, centre.score, prev.score if prev else None)[0]
+        key = "summary.score" if prev is not None and prev.score is not None else "summary.score_only"
+        out.append(sentence(key, loc, score=f.number(centre.score, 1), change=change))
+    if not targeted:
+        return out
+    unmet = [k for k in targeted if centre.kpis[k].met is False]
+    out.append(sentence("summary.unmet", loc, count=str(len(unmet)), total=str(len(targeted))) if unmet
+               else sentence("summary.all_met", loc, total=str(len(targeted))))
+
+    def facts(k: str) -> dict[str, str]:
+        kv = centre.kpis[k]
+        return {"kpi": ctx.name(k), "actual": b.value_text(ctx, k, kv.value),
+                "target": b.value_text(ctx, k, kv.target), "achievement": f.achievement(kv.achievement)}
+
+    ranked = sorted(targeted, key=lambda k: centre.kpis[k].achievement)  # type: ignore[arg-type, return-value]
+    best, worst = ranked[-1], ranked[0]
+    out.append(sentence("summary.best" if centre.kpis[best].met else "summary.closest", loc, **facts(best)))
+    if worst != best and centre.kpis[worst].met is False:
+        out.append(sentence("summary.worst", loc, **facts(worst)))
+    if prev is not None:
+        mover = largest_change(centre, prev, targeted)
+        if mover is not None:
+            k, d = mover
+            out.append(sentence("summary.change", loc, kpi=ctx.name(k),
+                                previous=b.value_text(ctx, k, prev.kpis[k].value),
+                                actual=b.value_text(ctx, k, centre.kpis[k].value),
+                                change=b.change_text(ctx, k, d), direction=b.direction_word(ctx, k, d)))
+    return out[:5]
+
+
+def largest_change(now: Group, before: Group, ids: list[str]) -> tuple[str, float] | None:
+    """The KPI of ``ids`` with the largest relative change between two groups, and its change."""
+    best: tuple[str, float] | None = None
+    best_rel = 0.0
+    for k in ids:
+        d = b.delta(now.kpis.get(k), before.kpis.get(k))
+        if d is None:
+            continue
+        base = abs(float(before.kpis[k].value))  # type: ignore[arg-type]
+        rel = abs(d) / base if base else 0.0
+        if rel > best_rel:
+            best, best_rel = (k, d), rel
+    return best
+
+
+def _fcr_note(ctx: b.ReportContext) -> str:
+    r = ctx.kpis()
+    method = r.methods.get("fcr_rate")
+    if not method:
+        return ""
+    prov = r.excluded.get("fcr_provisional") or 0
+    key = "note.fcr_derived" if method.startswith("derived") else "note.fcr_reported"
+    return sentence(key, ctx.locale, days=ctx.fmt.number(ctx.config.definitions.fcr_window_days),
+                    provisional=ctx.fmt.number(prov))
+
+
+# -- trends -----------------------------------------------------------------------------
+
+
+def trend_chart_for(ctx: b.ReportContext, kpi_id: str, groups: list[Group], target: float | None,
+                    width: int | None = None) -> Chart:
+    """A 13-month line of one KPI with its target line and a caption saying what to notice."""
+    from dataclasses import replace
+
+    from toolkit.report.charts import trend_chart
+
+    unit = b.unit_of(kpi_id)
+    series = [{"period": b.month_label(ctx, g.keys["month"]),
+               "value": None if g.kpis[kpi_id].value is None else float(g.kpis[kpi_id].value)} for g in groups]
+    style = ctx.style()
+    style = replace(style, height=130, width=width or style.width)
+    name = ctx.name(kpi_id)
+    y_title = f"{name} ({ctx.t('unit.' + unit)})"
+    svg = trend_chart(series, target, name, y_title, unit=unit, x_title=ctx.t("word.month"),
+                      target_label=f"{ctx.t('word.target')} {b.value_text(ctx, kpi_id, target)}" if target is not None else "",
+                      style=style)
+    with_value = [g for g in groups if g.kpis[kpi_id].value is not None]
+    met = sum(1 for g in with_value if g.kpis[kpi_id].met)
+    last = groups[-1].kpis[kpi_id]
+    if target is not None:
+        caption = sentence("trend.caption", ctx.locale, kpi=name, value=b.value_text(ctx, kpi_id, last.value),
+                           target=b.value_text(ctx, kpi_id, target), met=str(met), months=str(len(with_value)))
+    else:
+        caption = sentence("trend.caption_nt", ctx.locale, kpi=name, value=b.value_text(ctx, kpi_id, last.value))
+    return Chart(svg, caption)
+
+
+def _trends(ctx: b.ReportContext, months: KpiResult, centre: Group, prev: Group | None,
+            last_year: Group | None) -> TrendsSection | Absent:
+    groups = months.groups
+    if len(groups) < 2:
+        return Absent(ctx.t("absent.trend"))
+    main = [k for k in ctx.targeted() if any(g.kpis[k].value is not None for g in groups)][:TREND_CHARTS]
+    charts = [trend_chart_for(ctx, k, groups, centre.kpis[k].target) for k in main]
+    rows = []
+    for k in ctx.targeted():
+        now = centre.kpis[k]
+        mom = b.delta(now, prev.kpis.get(k) if prev else None)
+        yoy = b.delta(now, last_year.kpis.get(k) if last_year else None)
+        rows.append(Row([
+            Cell(ctx.name(k), "strong"),
+            Cell(b.value_text(ctx, k, now.value)),
+            Cell(b.value_text(ctx, k, prev.kpis[k].value) if prev else DASH),
+            _change_cell(ctx, k, mom),
+            Cell(b.value_text(ctx, k, last_year.kpis[k].value) if last_year else DASH),
+            _change_cell(ctx, k, yoy),
+        ]))
+    table = Table([ctx.t("header.kpi"), ctx.t("header.actual"), ctx.t("header.previous"), ctx.t("header.mom"),
+                   ctx.t("header.last_year"), ctx.t("header.yoy")], rows, numeric=[1, 2, 3, 4, 5],
+                  caption=ctx.t("note.changes"))
+    return TrendsSection(charts, table)
+
+
+def _change_cell(ctx: b.ReportContext, kpi_id: str, d: float | None) -> Cell:
+    good = b.improved(kpi_id, d)
+    return Cell(b.change_text(ctx, kpi_id, d), "" if good is None else ("good" if good else "bad"))
+
+
+# -- teams and agents ---------------------------------------------------------------------
+
+
+def flag_text(ctx: b.ReportContext, g: Group) -> str:
+    words = []
+    if "top" in g.flags:
+        words.append(ctx.t("word.top"))
+    if "bottom" in g.flags:
+        words.append(ctx.t("word.bottom"))
+    if "small_sample" in g.flags:
+        words.append(ctx.t("word.small_sample"))
+    return ", ".join(words) if not ctx.zh else "、".join(words)
+
+
+def _row_class(g: Group) -> str:
+    if "top" in g.flags:
+        return "top"
+    if "bottom" in g.flags:
+        return "bottom"
+    return ""
+
+
+def team_ranking(ctx: b.ReportContext, result: KpiResult) -> tuple[Table, list[Group]]:
+    """Teams by rank: rank, team, score, contacts, flag; the group without a team is left out (noted)."""
+    teams = sorted(b.keyed_groups(result, "team", ctx.config), key=lambda g: (g.rank is None, g.rank or 0, -(g.score or 0)))
+    rows = [Row([Cell(str(g.rank) if g.rank else DASH), Cell(g.keys["team"], "strong"), Cell(ctx.fmt.number(g.score, 1)),
+                 Cell(ctx.fmt.number(g.kpis["contacts"].value if "contacts" in g.kpis else g.n)), Cell(flag_text(ctx, g))],
+                _row_class(g)) for g in teams]
+    note = ""
+    orphans = [g for g in result.groups if g.keys.get("team") in (None, "")]
+    if orphans and "contacts" in orphans[0].kpis:
+        note = sentence("note.no_team", ctx.locale, n=ctx.fmt.number(orphans[0].kpis["contacts"].value))
+    table = Table([ctx.t("header.rank"), ctx.t("header.team"), ctx.t("header.score"), ctx.t("header.contacts"),
+                   ctx.t("header.flag")], rows, numeric=[0, 2, 3], caption=ctx.t("note.ranking"), note=note)
+    return table, teams
+
+
+def _teams(ctx: b.ReportContext) -> TeamsSection | Absent:
+    from toolkit.report.charts import bar_ranking, heat_table
+
+    result = ctx.kpis(by=("team",))
+    table, teams = team_ranking(ctx, result)
+    if not teams:
+        return Absent(ctx.t("absent.teams"))
+    scored = [g for g in teams if g.score is not None]
+    chart = None
+    if len(scored) >= 2:
+        svg = bar_ranking([{"label": g.keys["team"], "value": round(g.score, 1)} for g in scored],  # type: ignore[arg-type]
+                          ctx.t("word.composite_score"), ctx.t("word.composite_score") + " (0–100)",
+                          top=sum(1 for g in scored if "top" in g.flags) or 1,
+                          bottom=sum(1 for g in scored if "bottom" in g.flags) or 1, style=ctx.style())
+        best, worst = max(scored, key=lambda g: g.score), min(scored, key=lambda g: g.score)  # type: ignore[arg-type, return-value]
+        chart = Chart(svg, sentence("teams.caption", ctx.locale, best=best.keys["team"], best_score=ctx.fmt.number(best.score, 1),
+                                    worst=worst.keys["team"], worst_score=ctx.fmt.number(worst.score, 1)))
+    ids = ctx.targeted()
+    heat = heat_table([g.keys["team"] for g in teams], [ctx.name(k) for k in ids],
+                      [[g.kpis[k].achievement for k in ids] for g in teams], ctx.fmt, corner=ctx.t("header.team"),
+                      caption=ctx.t("note.heat"))
+    return TeamsSection(table, chart, heat, _versus(ctx, teams))
+
+
+def _versus(ctx: b.ReportContext, teams: list[Group]) -> Table | None:
+    """Each targeted or benchmarked KPI: centre, best team, and each configured benchmark."""
+    centre = ctx.kpis().groups[0]
+    benches = ctx.config.benchmarks
+    ids = list(dict.fromkeys([*ctx.targeted(), *(k for bench in benches.values() for k in bench)]))
+    rows = []
+    for k in ids:
+        direction = b.direction_of(k)
+        valued = [g for g in teams if g.kpis[k].value is not None and not g.kpis[k].small_sample]
+        best = None
+        if valued and direction != "none":
+            pick = max if direction == "up" else min
+            best = pick(valued, key=lambda g: g.kpis[k].value)
+        cells = [Cell(ctx.name(k), "strong"), Cell(b.value_text(ctx, k, centre.kpis[k].value)),
+                 Cell(f"{b.value_text(ctx, k, best.kpis[k].value)} ({best.keys['team']})" if best else DASH)]
+        cells += [Cell(b.value_text(ctx, k, bench.get(k))) for bench in benches.values()]
+        rows.append(Row(cells))
+    headers = [ctx.t("header.kpi"), ctx.t("word.centre"), ctx.t("word.best_team"), *benches]
+    return Table(headers, rows, numeric=list(range(1, len(headers))))
+
+
+def _agents(ctx: b.ReportContext) -> AgentsSection | Absent:
+    result = ctx.kpis(by=("agent_id",))
+    agents = b.keyed_groups(result, "agent_id", ctx.config)
+    if not agents:
+        return Absent(ctx.t("absent.agents"))
+    directory = b.agent_directory(ctx)
+    ranked = sorted([g for g in agents if g.rank is not None], key=lambda g: g.rank)  # type: ignore[arg-type, return-value]
+    unranked = [g for g in agents if g.rank is None]
+    shown = ranked
+    note = ""
+    if len(ranked) > 2 * AGENTS_SHOWN:
+        shown = ranked[:AGENTS_SHOWN] + ranked[-AGENTS_SHOWN:]
+        note = sentence("note.agents_cut", ctx.locale, n=str(len(ranked)), k=str(AGENTS_SHOWN))
+
+    def agent_cells(g: Group) -> list[Cell]:
+        aid = g.keys["agent_id"]
+        name, team = directory.get(aid, ("", ""))
+        return [Cell(f"{aid} {name}".strip(), "strong"), Cell(team or DASH)]
+
+    rows = []
+    for i, g in enumerate(shown):
+        cls = _row_class(g)
+        if note and i == AGENTS_SHOWN:
+            cls = (cls + " gap-before").strip()
+        rows.append(Row([Cell(str(g.rank)), *agent_cells(g), Cell(ctx.fmt.number(g.score, 1)),
+                         Cell(ctx.fmt.number(g.n)), Cell(flag_text(ctx, g))], cls))
+    ranking = Table([ctx.t("header.rank"), ctx.t("header.agent"), ctx.t("header.team"), ctx.t("header.score"),
+                     ctx.t("header.contacts"), ctx.t("header.flag")], rows, numeric=[0, 3, 4],
+                    caption=ctx.t("note.agent_ranking"), note=note)
+    small = None
+    if unranked:
+        listed = sorted(unranked, key=lambda g: -(g.n or 0))[:UNRANKED_SHOWN]
+        more = len(unranked) - len(listed)
+        small = Table([ctx.t("header.agent"), ctx.t("header.team"), ctx.t("header.contacts")],
+                      [Row([*agent_cells(g), Cell(ctx.fmt.number(g.n))], "small") for g in listed], numeric=[2],
+                      caption=sentence("note.not_ranked", ctx.locale, min=str(ctx.config.definitions.min_sample)),
+                      note=sentence("note.more_agents", ctx.locale, n=str(more)) if more > 0 else "")
+    return AgentsSection(ranking, small)
+
+
+# -- gaps -----------------------------------------------------------------------------------
+
+
+def unmet_ids(ctx: b.ReportContext, centre: Group) -> list[str]:
+    """Targeted KPIs missing their target, worst achievement first."""
+    unmet = [k for k in ctx.targeted() if centre.kpis[k].met is False]
+    return sorted(unmet, key=lambda k: centre.kpis[k].achievement or 0)
+
+
+def gap_headline(ctx: b.ReportContext, kpi_id: str, kv: KpiValue) -> str:
+    return sentence("gap.headline", ctx.locale, kpi=ctx.name(kpi_id), actual=b.value_text(ctx, kpi_id, kv.value),
+                    target=b.value_text(ctx, kpi_id, kv.target), gap=b.change_text(ctx, kpi_id, kv.gap),
+                    achievement=ctx.fmt.achievement(kv.achievement))
+
+
+def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = 5) -> Table | None:
+    """Teams furthest from the KPI's target (value, achievement, contacts), worst first."""
+    teams = [g for g in b.keyed_groups(ctx.kpis(by=("team",)), "team", ctx.config) if g.kpis[kpi_id].value is not None]
+    if len(teams) < 2:
+        return None
+    teams.sort(key=lambda g: g.kpis[kpi_id].achievement if g.kpis[kpi_id].achievement is not None else 9)
+    rows = [Row([Cell(g.keys["team"], "strong"), Cell(b.value_text(ctx, kpi_id, g.kpis[kpi_id].value)),
+                 Cell(b.target_text(ctx, kpi_id, g.kpis[kpi_id].target)), Cell(ctx.fmt.achievement(g.kpis[kpi_id].achievement)),
+                 Cell(ctx.fmt.number(g.kpis[kpi_id].n))],
+                "unmet" if g.kpis[kpi_id].met is False else "") for g in teams[:limit]]
+    return Table([ctx.t("header.team"), ctx.t("header.actual"), ctx.t("header.target"), ctx.t("header.achievement"),
+                   ctx.t("header.n")], rows, numeric=[1, 2, 3, 4], caption=ctx.t("note.gap_teams"))
+
+
+def hours_chart(ctx: b.ReportContext, kpi_id: str, by_hour: KpiResult) -> Chart | None:
+    """The KPI by hour of day (hours with at least ``min_sample`` contacts), with its target line."""
+    from dataclasses import replace
+
+    from toolkit.report.charts import trend_chart
+
+    mins = ctx.config.definitions.min_sample
+    pts = [(g.keys["hour"], g.kpis[kpi_id]) for g in by_hour.groups
+           if g.keys.get("hour") is not None and g.kpis[kpi_id].value is not None and (g.kpis[kpi_id].n or 0) >= mins]
+    if len(pts) < 3:
+        return None
+    pts.sort(key=lambda p: p[0])
+    series = [{"period": f"{h:02d}", "value": float(kv.value)} for h, kv in pts]  # type: ignore[arg-type]
+    target = pts[0][1].target
+    unit = b.unit_of(kpi_id)
+    name = ctx.name(kpi_id)
+    svg = trend_chart(series, target, sentence("gap.by_hour", ctx.locale, kpi=name),
+                      f"{name} ({ctx.t('unit.' + unit)})", unit=unit, x_title=ctx.t("word.hour_of_day"),
+                      target_label=f"{ctx.t('word.target')} {b.value_text(ctx, kpi_id, target)}" if target is not None else "",
+                      style=replace(ctx.style(), height=120))
+    worst = [h for h, kv in pts if kv.met is False]
+    caption = (sentence("gap.hours_caption", ctx.locale, hours=", ".join(f"{h:02d}:00" for h in worst[:6]),
+                        n=str(len(worst)))
+               if worst else ctx.t("gap.hours_none"))
+    return Chart(svg, caption)
+
+
+def _gaps(ctx: b.ReportContext, centre: Group) -> GapSection | Absent:
+    unmet = unmet_ids(ctx, centre)
+    if not unmet:
+        return GapSection([])
+    by_hour = ctx.kpis(by=("hour",), kpis=tuple(unmet))
+    unhappy = _unhappy_themes(ctx)
+    items = []
+    for k in unmet:
+        kv = centre.kpis[k]
+        callouts = []
+        note = b.note_for(ctx, k)
+        if note:
+            callouts.append(Callout(note, "info", ctx.t("word.note")))
+        if kv.achievement is not None and kv.achievement <= 0.5:
+            callouts.append(Callout(ctx.t("gap.data_check"), "warn"))
+        items.append(GapItem(k, ctx.name(k), gap_headline(ctx, k, kv), drivers=team_table(ctx, k), drivers_title=ctx.t("word.by_team"),
+                             hours_chart=hours_chart(ctx, k, by_hour),
+                             themes=unhappy if k in b.SATISFACTION_SET else [], callouts=callouts))
+    return GapSection(items)
+
+
+def _unhappy_themes(ctx: b.ReportContext) -> list[str]:
+    """Top themes of low-score comments: ``"Long wait (41 %)"``."""
+    import polars as pl
+
+    lf = ctx.frames.get("surveys")
+    if lf is None:
+        return []
+    d = ctx.config.definitions
+    low = b.in_period(lf, "sent_at", ctx.period, ctx.config.timezone).filter(
+        (pl.col("csat") <= d.low_score_max).fill_null(False) | (pl.col("nps") <= 6).fill_null(False))
+    summary = _theme_summary(ctx, low, examples=0)
+    return [f"{_theme_label(ctx, r)} ({ctx.fmt.percent(r['share'], 0)})" for r in summary[:3]]
+
+
+# -- voice of the customer ------------------------------------------------------------------
+
+
+def _theme_summary(ctx: b.ReportContext, surveys, examples: int = 3) -> list[dict[str, Any]]:
+    from toolkit.themes import theme_summary
+
+    df = theme_summary(surveys, low_score_max=ctx.config.definitions.low_score_max, examples=examples, mask=True)
+    return df.to_dicts()
+
+
+def _theme_label(ctx: b.ReportContext, row: dict[str, Any]) -> str:
+    return row["label_zh"] if ctx.zh else row["label_en"]
+
+
+def voc_section(ctx: b.ReportContext) -> VocSection | Absent:
+    """Themes of the period's comments with counts, shares and masked examples, and a bar chart."""
+    from toolkit.report.charts import share_bars
+
+    lf = ctx.frames.get("surveys")
+    if lf is None:
+        return Absent(ctx.t("absent.surveys"))
+    rows = _theme_summary(ctx, b.in_period(lf, "sent_at", ctx.period, ctx.config.timezone))[:VOC_THEMES]
+    if not rows:
+        return Absent(ctx.t("absent.comments"))
+    themes = [Theme(_theme_label(ctx, r), ctx.fmt.number(r["count"]), ctx.fmt.percent(r["share"]),
+                    [_clip(e) for e in r["examples"]]) for r in rows]
+    svg = share_bars([{"label": _theme_label(ctx, r), "share": r["share"]} for r in rows],
+                     ctx.t("word.comment_themes"), ctx.t("word.share_of_comments"), style=ctx.style())
+    top = rows[0]
+    caption = sentence("voc.caption", ctx.locale, theme=_theme_label(ctx, top), share=ctx.fmt.percent(top["share"]),
+                       low=ctx.fmt.percent(top["low_score_share"]))
+    return VocSection(themes, Chart(svg, caption))
+
+
+def _voc(ctx: b.ReportContext) -> VocSection | Absent:
+    return voc_section(ctx)
+
+
+def _clip(text: str, limit: int = 180) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- actions ---------------------------------------------------------------------------------
+
+
+def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
+    """Stored improvement actions: title, KPI, owner, due date, status; overdue (open past due at period end)."""
+    from toolkit.store import scan_dataset
+
+    try:
+        lf = scan_dataset(ctx.config, "actions")
+    except Exception:  # noqa: BLE001 - an unreadable actions store must not sink the whole report
+        lf = None
+    if lf is None:
+        return Absent(ctx.t("absent.actions"))
+    df = lf.collect()
+    if df.height == 0:
+        return Absent(ctx.t("absent.actions"))
+    rows = []
+    for r in df.sort("due_on", nulls_last=True).iter_rows(named=True):
+        overdue = r.get("status") == "open" and r.get("due_on") is not None and r["due_on"] < ctx.period.end
+        status = ctx.t(f"status.{r.get('status') or 'open'}")
+        rows.append(Row([
+            Cell(r.get("title") or DASH, "strong"),
+            Cell(ctx.name(r["kpi"]) if r.get("kpi") else DASH),
+            Cell(r.get("scope") or DASH),
+            Cell(r.get("owner") or DASH),
+            Cell(ctx.fmt.date(r.get("due_on"))),
+            Cell(ctx.t("word.overdue") if overdue else status, "bad" if overdue else ""),
+        ], "overdue" if overdue else ""))
+    table = Table([ctx.t("header.action"), ctx.t("header.kpi"), ctx.t("header.scope"), ctx.t("header.owner"),
+                   ctx.t("header.due"), ctx.t("header.status")], rows, caption=ctx.t("note.actions"))
+    centre = ctx.kpis().groups[0]
+    covered = set(df["kpi"].to_list())
+    suggestions = [sentence("actions.none_for", ctx.locale, kpi=ctx.name(k)) for k in unmet_ids(ctx, centre)
+                   if k not in covered]
+    return ActionsSection(table, suggestions)
+
+
+# -- data quality --------------------------------------------------------------------------
+
+
+def _quality(ctx: b.ReportContext, centre: Group, facts: dict[str, Any]) -> QualitySection:
+    f = ctx.fmt
+    share = facts["days"] / ctx.period.days
+    rows = [Row([Cell(ctx.t("dq.coverage")),
+                 Cell(sentence("dq.coverage_value", ctx.locale, days=str(facts["days"]), total=str(ctx.period.days),
+                               share=f.percent(share))),
+                 Cell(ctx.t("word.ok") if share >= 0.8 else ctx.t("dq.coverage_low"), "good" if share >= 0.8 else "bad")])]
+    rows.append(Row([Cell(ctx.t("dq.interactions")), Cell(f.number(facts["rows"])), Cell("")]))
+    rr = centre.kpis.get("response_rate")
+    if rr is not None:
+        ok = rr.value is not None and rr.value >= 0.6
+        denom = rr.extra.get("denominator", "surveys sent")
+        rows.append(Row([Cell(ctx.name("response_rate")),
+                         Cell(sentence("dq.response_value", ctx.locale, rate=f.percent(rr.value),
+                                       responses=f.number(centre.kpis["responses"].value), n=f.number(rr.n),
+                                       denominator=ctx.t("dq.denominator." + ("answered" if denom.startswith("answered") else "sent")))),
+                         Cell(ctx.t("word.ok") if ok else ctx.t("dq.response_low"), "good" if ok else "bad")]))
+    for ds, totals in ingest_totals(ctx).items():
+        rows.append(Row([Cell(sentence("dq.ingest", ctx.locale, dataset=ctx.t(f"source.{ds}"))),
+                         Cell(sentence("dq.ingest_value", ctx.locale, read=f.number(totals["read"]),
+                                       rejected=f.number(totals["rejected"]), duplicate=f.number(totals["duplicate"]),
+                                       skipped=f.number(totals["skipped"]))),
+                         Cell("", "")]))
+    coverage = Table([ctx.t("header.item"), ctx.t("header.value"), ctx.t("header.check")], rows,
+                     caption=ctx.t("note.ingest_log"))
+    return QualitySection(coverage, definitions_table(ctx), quality_notes(ctx, centre))
+
+
+def ingest_totals(ctx: b.ReportContext) -> dict[str, dict[str, int]]:
+    """read / rejected / duplicate / skipped per dataset over the whole ingest log."""
+    from toolkit.store import read_log
+
+    out: dict[str, dict[str, int]] = {}
+    for entry in read_log(ctx.config.store_dir):
+        t = out.setdefault(entry.get("dataset", "?"), {"read": 0, "rejected": 0, "duplicate": 0, "skipped": 0})
+        for k in t:
+            t[k] += int(entry.get(k) or 0)
+    return {ds: out[ds] for ds in b.DATASET_NAMES + ("actions",) if ds in out}
+
+
+def quality_notes(ctx: b.ReportContext, centre: Group) -> list[Callout]:
+    """Outage windows excluded in the period, small samples, FCR method."""
+    f = ctx.fmt
+    notes = []
+    lo, hi = ctx.period.bounds()
+    result = ctx.kpis()
+    for o in ctx.config.outages:
+        if o.start.replace(tzinfo=None) < hi and o.end.replace(tzinfo=None) > lo:
+            notes.append(Callout(sentence("dq.outage", ctx.locale, start=f"{o.start:%Y-%m-%d %H:%M}",
+                                          end=f"{o.end:%H:%M}" if o.end.date() == o.start.date() else f"{o.end:%Y-%m-%d %H:%M}",
+                                          reason=o.reason or DASH), "warn"))
+    if notes and result.excluded.get("outage_contacts"):
+        notes.append(Callout(sentence("dq.outage_contacts", ctx.locale,
+                                      n=f.number(result.excluded["outage_contacts"])), "warn"))
+    small = [ctx.name(k) for k, kv in centre.kpis.items() if kv.small_sample and kv.value is not None]
+    if small:
+        notes.append(Callout(sentence("dq.small", ctx.locale, kpis=", ".join(small),
+                                      min=str(ctx.config.definitions.min_sample))))
+    fcr = _fcr_note(ctx)
+    if fcr:
+        notes.append(Callout(fcr))
+    return notes
+
+
+def definitions_table(ctx: b.ReportContext) -> Table:
+    """Each definition in force with its value and meaning."""
+    d = ctx.config.definitions.model_dump()
+    rows = [Row([Cell(k, "strong nowrap"), Cell(_def_value(ctx, v)), Cell(ctx.t(f"def.{k}"))]) for k, v in d.items()]
+    return Table([ctx.t("header.item"), ctx.t("header.value"), ctx.t("header.definition")], rows, numeric=[1])
+
+
+def _def_value(ctx: b.ReportContext, v: Any) -> str:
+    if isinstance(v, bool):
+        return ctx.t("word.yes") if v else ctx.t("word.no")
+    if isinstance(v, float) and v.is_integer():
+        return ctx.fmt.number(v)
+    return ctx.fmt.number(v, 2) if isinstance(v, float) else str(v)

@@ -1,0 +1,157 @@
+"""The survey batch report from real numbers: ``build_survey(config, "2026-10", locale) -> SurveyVM``.
+
+Response rate with its denominator, CSAT / CSAT mean / NPS / CES with 95 %
+intervals (KPI engine), score distributions, figures by channel and team,
+themes of comments (masked) and frequent terms, and low-score follow-up status.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from toolkit.report import build as b
+from toolkit.report import build_monthly as mb
+from toolkit.report.labels import sentence
+from toolkit.report.viewmodel import Absent, Cell, Chart, Row, ScorecardSection, SurveyVM, Table
+
+if TYPE_CHECKING:
+    from toolkit.config import Config
+
+SURVEY_KPIS = ("csat", "csat_mean", "nps", "ces_mean", "followup_24h_rate")
+BREAKDOWN_KPIS = ("responses", "csat", "csat_mean", "nps")
+TOP_TERMS = 15
+
+
+def build_survey(config: Config, period: str, locale: str | None = None, *, now: datetime | None = None) -> SurveyVM:
+    """The survey batch report of ``period``."""
+    return survey_from_context(b.make_context(config, period, locale, now))
+
+
+def survey_from_context(ctx: b.ReportContext) -> SurveyVM:
+    centre = ctx.kpis().groups[0]
+    meta = b.meta_of(ctx, "survey", coverage=mb._coverage(ctx, b.interaction_facts(ctx), centre))
+    if ctx.frames.get("surveys") is None or not centre.kpis["surveys_sent"].value:
+        reason = Absent(ctx.t("absent.surveys"))
+        return SurveyVM(meta, [], "", reason, None, reason, reason, reason, [], reason)
+    rr = centre.kpis["response_rate"]
+    tiles = [b.tile(ctx, "response_rate", rr, None), b.tile(ctx, "responses", centre.kpis["responses"], None),
+             b.tile(ctx, "surveys_sent", centre.kpis["surveys_sent"], None)]
+    denom = rr.extra.get("denominator", "surveys sent")
+    note = sentence("survey.denominator", ctx.locale, n=ctx.fmt.number(rr.n),
+                    denominator=ctx.t("dq.denominator." + ("answered" if denom.startswith("answered") else "sent")))
+    rows = [b.satisfaction_row(ctx, k, centre.kpis[k]) for k in SURVEY_KPIS
+            if centre.kpis[k].value is not None or centre.kpis[k].target is not None]
+    return SurveyVM(
+        meta=meta,
+        response_tiles=tiles,
+        response_note=note,
+        kpis=ScorecardSection(rows, note=ctx.t("note.satisfaction")),
+        significance=None,
+        distributions=_distributions(ctx),
+        breakdown=_breakdown(ctx),
+        themes=mb.voc_section(ctx),
+        top_terms=_top_terms(ctx),
+        followups=_followups(ctx),
+        followup_note=_followup_note(ctx),
+    )
+
+
+def _distributions(ctx: b.ReportContext) -> list[Chart] | Absent:
+    from dataclasses import replace
+
+    from toolkit.report.charts import distribution_chart
+
+    style = replace(ctx.style(), width=420)
+    charts = []
+    low = ctx.config.definitions.low_score_max
+    for col, lo, hi, kpi, low_max, high_min in (("csat", 1, 5, "csat", low, ctx.config.definitions.csat_satisfied_min),
+                                                 ("nps", 0, 10, "nps", 6, 9)):
+        counts = b.score_counts(ctx, col, lo, hi)
+        if not counts:
+            continue
+        svg = distribution_chart(counts, ctx.name(kpi), f"{ctx.t('word.score')} ({lo}–{hi})", ctx.t("word.responses"),
+                                 low_max=low_max, high_min=high_min, style=style)
+        total = sum(counts.values())
+        lows = sum(v for k, v in counts.items() if int(k) <= low_max)
+        charts.append(Chart(svg, sentence("survey.dist_caption", ctx.locale, n=ctx.fmt.number(total),
+                                          low=ctx.fmt.number(lows), share=ctx.fmt.percent(lows / total),
+                                          max=str(low_max))))
+    return charts or Absent(ctx.t("absent.surveys"))
+
+
+def _breakdown(ctx: b.ReportContext) -> Table | Absent:
+    rows = []
+    for field in ("channel", "team"):
+        result = ctx.kpis(by=(field,), kpis=BREAKDOWN_KPIS)
+        groups = [g for g in result.groups if (g.kpis["responses"].value or 0) > 0]
+        for i, g in enumerate(sorted(groups, key=lambda g: -(g.kpis["responses"].value or 0))):
+            csat, mean, nps = g.kpis["csat"], g.kpis["csat_mean"], g.kpis["nps"]
+            small = csat.small_sample or (csat.n or 0) < ctx.config.definitions.min_sample
+            rows.append(Row([
+                Cell(ctx.t(f"header.{field}") if i == 0 else "", "strong"),
+                Cell(b.group_label(ctx, field, g.keys[field])),
+                Cell(ctx.fmt.number(g.kpis["responses"].value)),
+                Cell(b.value_text(ctx, "csat", csat.value)), Cell(b.ci_text(ctx, "csat", csat.ci)),
+                Cell(b.value_text(ctx, "csat_mean", mean.value)),
+                Cell(b.value_text(ctx, "nps", nps.value)),
+            ], ("small" if small else "") + (" gap-before" if i == 0 and rows else "")))
+    if not rows:
+        return Absent(ctx.t("absent.surveys"))
+    return Table(["", "", ctx.t("header.responses"), ctx.name("csat"), ctx.t("header.ci"), ctx.name("csat_mean"),
+                  ctx.name("nps")], rows, numeric=[2, 3, 4, 5, 6],
+                 caption=ctx.t("survey.breakdown_caption"))
+
+
+def _top_terms(ctx: b.ReportContext) -> list[str]:
+    import polars as pl
+
+    from toolkit.themes import top_terms
+
+    lf = ctx.frames.get("surveys")
+    if lf is None:
+        return []
+    comments = (b.in_period(lf, "sent_at", ctx.period, ctx.config.timezone)
+                .select(pl.col("comment").drop_nulls()).collect()["comment"])
+    terms = top_terms(comments, n=TOP_TERMS, mask=True)
+    return [f"{term} ({ctx.fmt.number(n)})" for term, n in terms]
+
+
+def _followup_frame(ctx: b.ReportContext):
+    from toolkit.followups import followups
+
+    lf = ctx.frames.get("surveys")
+    if lf is None:
+        return None
+    # Status as of the end of the period (or now, when the period is not over), so a report is reproducible.
+    lo, hi = ctx.period.bounds(ctx.config.timezone)
+    as_of = min(hi, ctx.now.astimezone(hi.tzinfo))
+    return followups(lf, ctx.frames.get("interactions"), ctx.config.definitions, as_of, ctx.period.start,
+                     ctx.period.end, mask=True)
+
+
+def _followups(ctx: b.ReportContext) -> Table | Absent:
+    from toolkit.followups import STATUS_ORDER
+
+    df = _followup_frame(ctx)
+    if df is None or df.height == 0:
+        return Absent(ctx.t("absent.followups"))
+    counts = dict(df.group_by("status").len().iter_rows())
+    total = df.height
+    rows = [Row([Cell(ctx.t(f"followup.{s.replace(' ', '_')}"), "strong"), Cell(ctx.fmt.number(counts.get(s, 0))),
+                 Cell(ctx.fmt.percent(counts.get(s, 0) / total))], "overdue" if s == "overdue" and counts.get(s) else "")
+            for s in STATUS_ORDER]
+    return Table([ctx.t("header.status"), ctx.t("header.count"), ctx.t("header.share")], rows, numeric=[1, 2],
+                 caption=sentence("followup.caption", ctx.locale, n=ctx.fmt.number(total),
+                                  hours=ctx.fmt.number(ctx.config.definitions.followup_hours)))
+
+
+def _followup_note(ctx: b.ReportContext) -> str:
+    kv = ctx.kpis().groups[0].kpis["followup_24h_rate"]
+    if kv.value is None:
+        return ""
+    return sentence("followup.rate", ctx.locale, rate=ctx.fmt.percent(kv.value), n=ctx.fmt.number(kv.n),
+                    hours=ctx.fmt.number(ctx.config.definitions.followup_hours))
+
+
+__all__ = ["build_survey", "survey_from_context"]
