@@ -27,7 +27,7 @@ def test_init_refuses_to_overwrite(cli, tmp_path):
 
 
 def test_demo_ingests_every_dataset_with_balanced_accounting(cli, tmp_path):
-    r = cli("--quiet", "demo", "--out", tmp_path / "demo", "--scale", "0.05")
+    r = cli("--quiet", "demo", "--out", tmp_path / "demo", "--scale", "0.05", "--no-reports")
     assert r.code == 0, r.err
     store = tmp_path / "demo" / "workspace" / "store"
     log = read_log(store)

@@ -108,12 +108,13 @@ def _load_generator() -> Any:
     return module
 
 
+DEMO_PERIOD = "2026-10"  # the sample centre's last month
 INGEST_ORDER = ("interactions", "surveys", "qa", "agent-status", "actions")
 
 
-def build_demo(out: Path, *, locale: str | None = None, scale: float = 1.0,
+def build_demo(out: Path, *, locale: str | None = None, scale: float = 1.0, reports: bool = True,
                say: Callable[[str], None] = lambda _m: None) -> DemoResult:
-    """Generate the sample centre into ``out/workspace`` and ingest everything into its store."""
+    """Generate the sample centre into ``out/workspace``, ingest everything, write the reports to ``out``."""
     from toolkit.config import load_config
     from toolkit.ingest import ingest_files
 
@@ -140,4 +141,9 @@ def build_demo(out: Path, *, locale: str | None = None, scale: float = 1.0,
             continue
         say(f"ingesting {name} ({len(paths)} files)")
         result.ingests.append(ingest_files(config, name, paths, progress=say))
+    if reports:
+        from toolkit.report.api import write_demo_reports
+
+        say("writing the reports")
+        result.outputs = write_demo_reports(config, out, DEMO_PERIOD, locale)
     return result

@@ -35,6 +35,7 @@ def demo(
     locale: Annotated[Locale | None, typer.Option(help="Report language (default: the sample's, en).")] = None,
     scale: Annotated[float, typer.Option(help="Volume multiplier of the sample centre (1 = ~25k contacts/month).",
                                          min=0.01, max=10)] = 1.0,
+    reports: Annotated[bool, typer.Option("--reports/--no-reports", help="Write the PDF reports and kpis.xlsx.")] = True,
 ) -> None:
     """Build a sample centre (13 months of realistic data), ingest it, and write the reports.
 
@@ -53,9 +54,10 @@ def demo(
         if not quiet:
             print(f"… {msg}", file=sys.stderr)
 
-    result = build_demo(out, locale=locale.value if locale else None, scale=scale, say=say)
-    for ingest in result.ingests:
-        print_accounting(ingest)
+    result = build_demo(out, locale=locale.value if locale else None, scale=scale, reports=reports, say=say)
+    if not state.quiet:
+        for ingest in result.ingests:
+            print_accounting(ingest)
     print(f"\nSample workspace: {result.workspace} (store: {result.workspace / 'store'})")
     for path in result.outputs:
         print(f"wrote {path}")
