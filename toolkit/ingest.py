@@ -127,8 +127,12 @@ def _open(path: Path, ds: Dataset, mapping: Mapping | None, config: Any, encodin
         return raw, mapping
     candidates = [m for m in all_mappings(config).values() if m.dataset == ds.name]
     expected = list(dict.fromkeys(h for m in candidates for h in m.expected_headers()))
+    definitions = _survey_definitions(config) if ds.name == "surveys" else {}
+    expected += [h for d in definitions.values() for h in _definition_headers(d)]
     raw = read_table(path, encoding=encoding, sheet=sheet, expected_headers=expected)
     chosen = choose_mapping(ds.name, raw.columns, config)
+    if chosen is None and definitions:
+        chosen = _survey_mapping(raw.columns, definitions, path)
     if chosen is None:
         other = _other_dataset(raw.columns, ds, config)
         raw.close()
@@ -148,6 +152,34 @@ def _open(path: Path, ds: Dataset, mapping: Mapping | None, config: Any, encodin
         raw.close()
         return _open(path, ds, chosen, config, encoding, sheet)
     return raw, chosen
+
+
+def _survey_definitions(config: Any) -> dict[str, Any]:
+    """Survey definitions shipped with cxtk plus the workspace's ``surveys/`` folder."""
+    from toolkit.surveydefs import load_definitions
+
+    extra = [config.root / "surveys"] if config is not None else []
+    return load_definitions(extra)
+
+
+def _definition_headers(defn: Any) -> list[str]:
+    names: list[str] = []
+    for aliases in defn.fields.values():
+        names += list(aliases)
+    for q in defn.questions:
+        names += list(q.headers)
+    return names
+
+
+def _survey_mapping(headers: Sequence[str], definitions: dict[str, Any], path: Path) -> Mapping | None:
+    """A survey batch matched by its question headers becomes a mapping (labels and scales as ``map:``)."""
+    from toolkit.mapping import parse_mapping
+    from toolkit.surveydefs import definition_to_mapping, match_definition
+
+    defn = match_definition(headers, definitions)
+    if defn is None:
+        return None
+    return parse_mapping(definition_to_mapping(defn, headers), f"{path} (survey definition '{defn.name}')")
 
 
 def _other_dataset(headers: Sequence[str], ds: Dataset, config: Any) -> Mapping | None:
