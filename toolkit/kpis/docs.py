@@ -1,0 +1,55 @@
+"""``python -m toolkit.kpis.docs`` prints docs/kpis.md from the registry, so the docs cannot drift."""
+
+from __future__ import annotations
+
+from toolkit.config import Definitions
+
+HEADER = """\
+# KPI definitions
+
+Generated from the KPI registry (`python -m toolkit.kpis.docs > docs/kpis.md`); a test
+checks that this page matches the code. The full rules, edge cases and statistics
+are in the product specification (`kpis.md`); every report prints the definitions
+in force in its methodology appendix.
+
+In data outputs (JSON, CSV, XLSX, Parquet) rates are fractions 0–1, NPS is in
+points −100…100 and durations are seconds; only tables and reports format them.
+A value whose inputs are absent is `null` with a note, never 0; a value resting on
+fewer than `min_sample` observations is flagged `small_sample`.
+
+"""
+
+DIRECTION = {"up": "higher is better", "down": "lower is better", "none": "—"}
+DATASET_TITLE = {
+    "interactions": "Interactions (calls, chats, e-mails, tickets)",
+    "surveys": "Satisfaction (surveys)",
+    "qa": "Quality inspection (qa_reviews)",
+    "agent-status": "Workforce (agent_status)",
+}
+
+
+def render() -> str:
+    from toolkit.kpis.registry import REGISTRY
+
+    lines = [HEADER]
+    for ds, title in DATASET_TITLE.items():
+        lines.append(f"## {title}\n")
+        lines.append("| id | name | 中文 | unit | direction | formula |")
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        for k in REGISTRY.values():
+            if k.dataset != ds:
+                continue
+            formula = k.formula_en.replace("|", "\\|")
+            direction = DIRECTION.get(k.direction, k.direction)
+            lines.append(f"| `{k.id}` | {k.label_en} | {k.label_zh} | {k.unit} | {direction} | {formula} |")
+        lines.append("")
+    lines.append("## Definitions (defaults, `definitions:` in cxtk.yaml)\n")
+    lines.append("| key | default |")
+    lines.append("| --- | --- |")
+    for name, value in Definitions().model_dump().items():
+        lines.append(f"| `{name}` | {value} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")
