@@ -21,6 +21,7 @@ from toolkit.errors import CxtkError, InputError
 from toolkit.mapping import Mapping, all_mappings, choose_mapping, resolve_mapping
 from toolkit.schema import DATASETS, Dataset, dataset, polars_schema
 from toolkit.store import DATA_FILE, Transaction, partition_dir, write_lock
+from toolkit.validate import reason_expr
 
 LINKED_SURVEY = "on-interaction"
 Progress = Callable[[str], None]
@@ -192,6 +193,7 @@ def _other_dataset(headers: Sequence[str], ds: Dataset, config: Any) -> Mapping 
 
 
 def _month_expr(ds: Dataset) -> Any:
+    """The month partition of a row; validated rows carry it already as ``__month``."""
     import polars as pl
 
     if ds.time_field is None:
@@ -223,9 +225,10 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
     month = _month_expr(ds)
     files = txn.current_files(ds)  # committed partitions, or this transaction's staged ones
     per_file: dict[int, Counts] = {}
+    has_month = "__month" in rows.collect_schema().names()
     if not files:
         # An empty store (the common first ingest): partitions straight from the staged rows.
-        staged = rows.with_columns(month.alias("__month"))
+        staged = rows if has_month else rows.with_columns(month.alias("__month"))
         months = staged.select(pl.col("__month").unique()).collect()["__month"].to_list()
         for m in sorted(months, key=lambda x: (x is None, x)):
             final = partition_dir(store_dir, ds, m) / DATA_FILE
@@ -235,8 +238,8 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
     stored = pl.scan_parquet([str(f) for f in files]).select(cols).with_columns(
         month.alias("__month"), _content_hash(cols).alias("__hash")
     )
-    incoming = rows.select([*cols, "__file", *(["__cmp_hash"] if "__cmp_hash" in rows.collect_schema().names()
-                                                else [])]).cast(schema).with_columns(_content_hash(cols).alias("__hash"))
+    extra = [c for c in ("__cmp_hash", "__month") if c in rows.collect_schema().names()]
+    incoming = rows.select([*cols, "__file", *extra]).cast(schema).with_columns(_content_hash(cols).alias("__hash"))
     if "__cmp_hash" not in incoming.collect_schema().names():
         incoming = incoming.with_columns(pl.col("__hash").alias("__cmp_hash"))
     matched = incoming.join(
@@ -258,7 +261,7 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
     replaced = changes.filter(is_upd)
     replaced_months = set(replaced["__old_month"].drop_nulls().to_list())
     replaced_keys = replaced.select(key)
-    new_rows = changes.with_columns(month.alias("__month"))
+    new_rows = changes if "__month" in changes.columns else changes.with_columns(month.alias("__month"))
     months = set(new_rows["__month"].to_list()) | replaced_months
     for m in sorted(months, key=lambda x: (x is None, x)):
         final = partition_dir(store_dir, ds, m) / DATA_FILE
@@ -315,7 +318,7 @@ def _write_rejects(bad: Any, path: Path, out: Path) -> None:
         pl.col("__line").alias("line"),
         pl.col("__field").alias("field"),
         pl.col("__value").alias("value"),
-        pl.col("__reason").alias("reason"),
+        reason_expr().alias("reason"),
     ).collect()
     out.parent.mkdir(parents=True, exist_ok=True)
     neutralise_formulas(frame).write_csv(out)
@@ -425,7 +428,7 @@ def _account_file(staged: Path, path: Path, m: Mapping, encoding: str | None, ds
     ).collect().row(0, named=True)
     counts = Counts(read=tally["read"], skipped=int(tally["skipped"] or 0), rejected=int(tally["rejected"] or 0))
     bad = frame.filter(rejected)
-    first = bad.select("__line", "__field", "__value", "__reason").head(5).collect().to_dicts()
+    first = bad.select("__line", "__field", "__value", reason_expr().alias("__reason")).head(5).collect().to_dicts()
     if strict and counts.rejected:
         f0 = first[0]
         raise InputError(
@@ -570,7 +573,7 @@ def load_file(path: Path, dataset_name: str = "interactions", mapping: str | Pat
         out = frame.filter(~pl.col("__skip") & pl.col("__field").is_null()).collect()
     finally:
         raw.close()
-    return out.drop("__line", "__skip", "__field", "__value", "__reason").unique(
+    return out.drop("__line", "__skip", "__field", "__value", "__reason", "__month").unique(
         subset=["source", *ds.id_fields], keep="last", maintain_order=True
     )
 

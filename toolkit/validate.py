@@ -59,7 +59,8 @@ def _first(checks: Sequence[tuple[Any, str, Any, Any]]) -> tuple[Any, Any, Any]:
         value_e = pl.when(cond).then(value.cast(pl.String)).otherwise(
             value_e if value_e is not None else pl.lit(None, dtype=pl.String)
         )
-        reason_e = pl.when(cond).then(reason).otherwise(reason_e if reason_e is not None else pl.lit(None))
+        # a literal template ("{}" stands for the value): no string is built for rows that pass
+        reason_e = pl.when(cond).then(pl.lit(reason)).otherwise(reason_e if reason_e is not None else pl.lit(None))
     if field_e is None:
         none = pl.lit(None, dtype=pl.String)
         return none, none, none
@@ -133,7 +134,14 @@ def _parse_choice(name: str, text: Any) -> Any:
     return t.replace(syn) if syn else t
 
 
-Check = tuple[Any, str, Any, Any]  # (condition, field, value shown, reason)
+Check = tuple[Any, str, Any, str]  # (condition, field, value shown, reason template with "{}" for the value)
+
+
+def reason_expr() -> Any:
+    """The reason of a rejected row: its template with the value filled in (only rejected rows pay for it)."""
+    import polars as pl
+
+    return pl.col("__reason").str.replace("{}", pl.col("__value").fill_null(""), literal=True)
 
 
 def _typed(f: Field, txt: Any, m: Mapping, tz: str, formats: dict[str, str]) -> Any:
@@ -159,6 +167,10 @@ def _typed(f: Field, txt: Any, m: Mapping, tz: str, formats: dict[str, str]) -> 
     if f.kind == "float":
         unit = spec.unit if spec is not None else None
         if f.name.endswith("_s"):
+            if unit != "hms" and formats.get(f.name) != "clock":
+                # the sample has no h:mm:ss text: plain numbers (a clock value later is rejected)
+                scale = {"s": 1.0, None: 1.0, "ms": 0.001, "min": 60.0, "h": 3600.0}[unit]
+                return txt.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False) * scale
             return _parse_duration(txt, unit)
         return txt.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)
     return txt.cast(pl.Float64, strict=False)  # int and score: checked, then cast
@@ -177,33 +189,33 @@ def _checks(f: Field, m: Mapping, formats: dict[str, str]) -> list[Check]:
             return []
         accepted = ", ".join(f.choices)
         return [(present & ~val.is_in(list(f.choices)), f.name, raw,
-                 pl.format("'{}' is not a valid " + f.name + "; accepted: " + accepted, raw))]
+                 "'{}' is not a valid " + f.name + "; accepted: " + accepted)]
     if f.kind in ("datetime", "date"):
         if spec is not None and spec.excel_serial:
-            return [(present & val.is_null(), f.name, raw, pl.format("'{}' is not an Excel serial date", raw))]
-        expected = formats.get(f.name) or (spec.format if spec is not None and spec.format else "YYYY-MM-DD")
+            return [(present & val.is_null(), f.name, raw, "'{}' is not an Excel serial date")]
+        expected = formats.get(f.name) or (spec.format if spec is not None and spec.format else "%Y-%m-%d")
         return [(present & val.is_null(), f.name, raw,
-                 pl.format("unparseable date '{}' (expected " + expected.replace("{", "") + ")", raw))]
+                 "unparseable date '{}' (expected " + expected.replace("{", "") + ")")]
     if f.kind == "bool":
         return [(present & val.is_null(), f.name, raw,
-                 pl.format("'{}' is not a yes/no value (Y/N, yes/no, 是/否, 1/0, true/false)", raw))]
+                 "'{}' is not a yes/no value (Y/N, yes/no, 是/否, 1/0, true/false)")]
     if f.kind == "float":
-        out: list[Check] = [(present & val.is_null(), f.name, raw, pl.format("'{}' is not a number", raw))]
+        out: list[Check] = [(present & val.is_null(), f.name, raw, "'{}' is not a number")]
         if f.lo is not None:
             what = "negative duration" if f.name.endswith("_s") and f.lo == 0 else f"below {f.lo:g}:"
-            out.append((val < f.lo, f.name, raw, pl.format(what + " {}", raw)))
+            out.append((val < f.lo, f.name, raw, what + " {}"))
         if f.hi is not None:
-            out.append((val > f.hi, f.name, raw, pl.format("{} is above " + f"{f.hi:g}", raw)))
+            out.append((val > f.hi, f.name, raw, "{} is above " + f"{f.hi:g}"))
         return out
     out = [
-        (present & val.is_null(), f.name, raw, pl.format("'{}' is not a whole number", raw)),
-        (val != val.round(0), f.name, raw, pl.format("'{}' is not a whole number", raw)),
+        (present & val.is_null(), f.name, raw, "'{}' is not a whole number"),
+        (val != val.round(0), f.name, raw, "'{}' is not a whole number"),
     ]
     if f.lo is not None and f.hi is not None:
         out.append(((val < f.lo) | (val > f.hi), f.name, raw,
-                    pl.format(label + " {} is outside " + f"{f.lo:g}–{f.hi:g}", raw)))
+                    label + " {} is outside " + f"{f.lo:g}–{f.hi:g}"))
     elif f.lo is not None:
-        out.append((val < f.lo, f.name, raw, pl.format(label + " {} is below " + f"{f.lo:g}", raw)))
+        out.append((val < f.lo, f.name, raw, label + " {} is below " + f"{f.lo:g}"))
     return out
 
 
@@ -211,8 +223,14 @@ def _datetime_formats(m: Mapping, fields: Sequence[Field], stage: Any) -> dict[s
     """One format per datetime field: the mapping's, else the candidate that parses a sample best."""
     specs = m.specs()
     need = [f.name for f in fields if f.kind == "datetime"]
+    durations = [f.name for f in fields if f.kind == "float" and f.name.endswith("_s")]
     formats: dict[str, str] = {}
     sample = None
+    if durations:
+        sample = stage.select([n + "__txt" for n in need + durations]).head(2000).collect()
+        for name in durations:
+            if sample[name + "__txt"].str.contains(":", literal=True).any():
+                formats[name] = "clock"
     for name in need:
         spec = specs.get(name)
         if spec is not None and spec.format:
@@ -221,7 +239,7 @@ def _datetime_formats(m: Mapping, fields: Sequence[Field], stage: Any) -> dict[s
             formats[name] = m.date_format
         else:
             if sample is None:
-                sample = stage.select([n + "__txt" for n in need]).head(2000).collect()
+                sample = stage.select([n + "__txt" for n in need + durations]).head(2000).collect()
             formats[name] = best_format(sample[name + "__txt"], (*DATETIME_FORMATS, *OFFSET_FORMATS))
     return formats
 
@@ -285,7 +303,7 @@ def validated_frame(
     if derived:
         stage = stage.with_columns(derived)
     required_checks: list[Check] = [
-        (pl.col(name).is_null(), name, pl.lit(None, dtype=pl.String), pl.lit(f"required field '{name}' is empty"))
+        (pl.col(name).is_null(), name, pl.lit(None, dtype=pl.String), f"required field '{name}' is empty")
         for name in ds.required
     ]
     r_field, r_value, r_reason = _first(required_checks + rule_checks)
@@ -295,7 +313,10 @@ def validated_frame(
         pl.when(has_field_error).then(pl.col("__v1")).otherwise(r_value).alias("__value"),
         pl.when(has_field_error).then(pl.col("__r1")).otherwise(r_reason).alias("__reason"),
     )
-    return stage.select(["__line", "__skip", *ds.names, "__field", "__value", "__reason"])
+    month = pl.col(ds.time_field).dt.strftime("%Y-%m") if ds.time_field else pl.lit(None, dtype=pl.String)
+    return stage.select(["__line", "__skip", *ds.names, "__field", "__value", "__reason"]).with_columns(
+        month.alias("__month")
+    )
 
 
 def _check_required(m: Mapping, sources: dict[str, Any]) -> None:
@@ -344,15 +365,15 @@ def _derived(ds: Dataset, sources: dict[str, Any], tz: str) -> tuple[list[Any], 
         ]
         checks = [
             ((answered_at < arrived), "answered_at", answered_at,
-             pl.lit("answered before arrival (answered_at is earlier than arrived_at)")),
-            ((ended < arrived), "ended_at", ended, pl.lit("ended before arrival (ended_at is earlier than arrived_at)")),
+             "answered before arrival (answered_at is earlier than arrived_at)"),
+            ((ended < arrived), "ended_at", ended, "ended before arrival (ended_at is earlier than arrived_at)"),
         ]
     elif ds.name == "surveys":
         if "sent_at" not in mapped:
             out = [pl.col("responded_at").alias("sent_at")]
         checks = [
             ((pl.col("responded_at") < pl.col("sent_at")), "responded_at", pl.col("responded_at"),
-             pl.lit("responded before the invitation was sent")),
+             "responded before the invitation was sent"),
         ]
     elif ds.name == "qa" and "score" not in mapped:
         from toolkit.schema import QA_RUBRIC_DEFAULT
@@ -363,7 +384,7 @@ def _derived(ds: Dataset, sources: dict[str, Any], tz: str) -> tuple[list[Any], 
         out = [pl.when(present > 0).then(pl.sum_horizontal(items) / (present * 5) * 100).alias("score")]
     elif ds.name == "actions":
         checks = [
-            ((pl.col("due_on") < pl.col("opened_on")), "due_on", pl.col("due_on"), pl.lit("due before it was opened")),
+            ((pl.col("due_on") < pl.col("opened_on")), "due_on", pl.col("due_on"), "due before it was opened"),
         ]
     return out, checks
 
