@@ -193,7 +193,9 @@ def interaction_month(rng: np.random.Generator, t: np.ndarray, cust: np.ndarray,
     resolved[~handled] = -1
     complaint = rng.random(n) < np.where(resolved == 0, 0.06, 0.01)
     tr = rng.random(n)
-    transfers = np.where(phone, (tr < 0.09).astype(np.int32) + (tr < 0.01), (chat & (tr < 0.03)).astype(np.int32))
+    transfers = np.where(
+        phone, (tr < 0.09).astype(np.int32) + (tr < 0.01), (chat & (tr < 0.03)).astype(np.int32)
+    )
     transfers[~answered_rt] = 0
     agent = np.where(handled, team * AGENTS_PER_TEAM + rng.integers(0, AGENTS_PER_TEAM, n), -1)
 
@@ -231,12 +233,7 @@ def _ts(col: str):
     import polars as pl
 
     c = pl.col(col)
-    return (
-        pl.when(c >= 0)
-        .then(c * 1_000_000 + START_US)
-        .cast(pl.Datetime("us"))
-        .dt.replace_time_zone("UTC")
-    )
+    return pl.when(c >= 0).then(c * 1_000_000 + START_US).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
 
 
 def _code(prefix: str, col: str, width: int):
@@ -287,7 +284,9 @@ def canonical_interactions(raw):
         ),
     )
     schema = polars_schema(INTERACTIONS, "UTC")
-    return df.select([(pl.col(k) if k in df.columns else pl.lit(None)).cast(v).alias(k) for k, v in schema.items()])
+    return df.select(
+        [(pl.col(k) if k in df.columns else pl.lit(None)).cast(v).alias(k) for k, v in schema.items()]
+    )
 
 
 def surveys_month(rng: np.random.Generator, store, first_id: int, n_surveys: int):
@@ -297,7 +296,9 @@ def surveys_month(rng: np.random.Generator, store, first_id: int, n_surveys: int
     from toolkit.schema import SURVEYS, polars_schema
 
     pool = store.filter(
-        pl.col("customer_id").is_not_null() & pl.col("ended_at").is_not_null() & (pl.col("direction") == "inbound")
+        pl.col("customer_id").is_not_null()
+        & pl.col("ended_at").is_not_null()
+        & (pl.col("direction") == "inbound")
     )
     pick = rng.choice(pool.height, min(n_surveys, pool.height), replace=False) if pool.height else []
     s = pool[np.sort(pick)]
@@ -313,8 +314,12 @@ def surveys_month(rng: np.random.Generator, store, first_id: int, n_surveys: int
     nps = np.clip(np.rint(csat * 2 + rng.normal(0, 1.3, n)), 0, 10)
     ces = np.clip(np.rint(8 - csat * 1.3 + rng.normal(0, 1, n)), 1, 7)
     end_us = START_US + SPAN_S * 1_000_000 - 1_000_000
-    df = s.select("interaction_id", "customer_id", "agent_id", "team", "channel", "queue", "ended_at").with_columns(
-        response_id=pl.format("S{}", pl.Series(np.arange(first_id, first_id + n)).cast(pl.String).str.zfill(9)),
+    df = s.select(
+        "interaction_id", "customer_id", "agent_id", "team", "channel", "queue", "ended_at"
+    ).with_columns(
+        response_id=pl.format(
+            "S{}", pl.Series(np.arange(first_id, first_id + n)).cast(pl.String).str.zfill(9)
+        ),
         source=pl.lit("bench"),
         survey=pl.lit("post-contact"),
         sent_us=pl.min_horizontal(pl.col("ended_at").dt.epoch("us") + pl.Series(delay_s * 1_000_000), end_us),
@@ -323,7 +328,9 @@ def surveys_month(rng: np.random.Generator, store, first_id: int, n_surveys: int
         nps=pl.Series(np.where(responded & (rng.random(n) < 0.9), nps, -1)),
         ces=pl.Series(np.where(responded & (rng.random(n) < 0.6), ces, -1)),
         comment=_opt_str(responded & (rng.random(n) < 0.15), COMMENTS[rng.integers(0, len(COMMENTS), n)]),
-        follow_us=pl.Series(np.where(follow, np.rint(rng.exponential(12 * 3600.0, n)) * 1_000_000, -1)).cast(pl.Int64),
+        follow_us=pl.Series(np.where(follow, np.rint(rng.exponential(12 * 3600.0, n)) * 1_000_000, -1)).cast(
+            pl.Int64
+        ),
     )
     ts = lambda e: e.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")  # noqa: E731
     df = df.with_columns(
@@ -333,7 +340,9 @@ def surveys_month(rng: np.random.Generator, store, first_id: int, n_surveys: int
         nps=pl.when(pl.col("nps") >= 0).then(pl.col("nps")),
         ces=pl.when(pl.col("ces") > 0).then(pl.col("ces")),
     ).with_columns(
-        followed_up_at=pl.when(pl.col("follow_us") >= 0).then(pl.col("responded_at") + pl.duration(microseconds=pl.col("follow_us"))),
+        followed_up_at=pl.when(pl.col("follow_us") >= 0).then(
+            pl.col("responded_at") + pl.duration(microseconds=pl.col("follow_us"))
+        ),
     )
     schema = polars_schema(SURVEYS, "UTC")
     return df.select([pl.col(k).cast(v) for k, v in schema.items()])
@@ -437,7 +446,10 @@ def generate(rows: int, out: Path, seed: int = 1, quiet: bool = False) -> dict[s
             counts["surveys"] += surveys[-1].height
             counts["qa_reviews"] += reviews[-1].height
             if not quiet:
-                print(f"{month}: {store.height:>9,} interactions  ({time.perf_counter() - t0:5.1f} s)", flush=True)
+                print(
+                    f"{month}: {store.height:>9,} interactions  ({time.perf_counter() - t0:5.1f} s)",
+                    flush=True,
+                )
     del sk
     for frames, name, field, cols in (
         (surveys, "surveys", "sent_at", SURVEY_CSV),
