@@ -22,7 +22,9 @@ reference implements exactly the same ones):
 - ``aht_s`` = mean ``handle_s`` over handled contacts (all channels), nulls
   skipped; ``handle_s`` is the store's sum of parts (a missing part is 0, all
   missing is null). ``avg_talk_s``/``avg_hold_s``/``avg_acw_s`` = means of
-  the parts over handled contacts, nulls skipped.
+  the parts over the same contacts (handled, ``handle_s`` not null), a missing
+  part counting as 0 as it does in ``handle_s`` — so the three add up to
+  ``aht_s``.
 - ``transfer_rate`` = answered with ``transfers > 0`` ÷ answered (answered as
   above: phone/chat).
 - ``resolution_rate`` = handled with ``resolved`` true ÷ handled with
@@ -112,9 +114,9 @@ kpis AS (
             / nullif(count(*) FILTER (offered) - count(*) FILTER (short_abn), 0) AS abandon_rate,
         avg(wait_s) FILTER (abn AND NOT short_abn) AS avg_abandon_wait_s,
         avg(handle_s) FILTER (handled) AS aht_s,
-        avg(talk_s) FILTER (handled) AS avg_talk_s,
-        avg(hold_s) FILTER (handled) AS avg_hold_s,
-        avg(acw_s) FILTER (handled) AS avg_acw_s,
+        avg(coalesce(talk_s, 0)) FILTER (handled AND handle_s IS NOT NULL) AS avg_talk_s,
+        avg(coalesce(hold_s, 0)) FILTER (handled AND handle_s IS NOT NULL) AS avg_hold_s,
+        avg(coalesce(acw_s, 0)) FILTER (handled AND handle_s IS NOT NULL) AS avg_acw_s,
         count(*) FILTER (ans AND transferred) / nullif(count(*) FILTER (ans), 0) AS transfer_rate,
         count(*) FILTER (handled AND resolved)
             / nullif(count(*) FILTER (handled AND resolved IS NOT NULL), 0) AS resolution_rate,

@@ -9,8 +9,10 @@ Definitions: exactly those written at the top of ``bench/reference_duckdb.py``
 - offered = phone/chat contact; answered/abandoned = offered and (not)
   answered; short_abandoned = abandoned with ``wait_s < 5``.
 - handled = answered (phone/chat) or ``answered_at``/``ended_at`` set (others).
-- rates and means as in kpis.md; ``aht_s`` and the parts are means over handled
-  contacts, nulls skipped; ``transfer_rate`` over answered (phone/chat).
+- rates and means as in kpis.md; ``aht_s`` = mean ``handle_s`` over handled
+  contacts (nulls skipped), the parts are means over the same contacts with a
+  missing part as 0 (they add up to ``aht_s``); ``transfer_rate`` over
+  answered (phone/chat).
 - ``fcr_rate`` = handled contacts with a customer, not ``resolved = false``,
   whose customer has no other contact strictly later (a tie at the same
   instant is not later) and at most 7 × 24 h after ÷ handled contacts with a
@@ -113,6 +115,7 @@ def full_kpis(
     short = abandoned & (df["wait_s"] < short_abandon_s)
     handled = (realtime & is_answered) | (~realtime & (df["answered_at"].notna() | df["ended_at"].notna()))
     resolved = df["resolved"]
+    timed = handled & df["handle_s"].notna()  # the parts count where handle_s does, a missing one as 0
     eligible = handled & df["customer_id"].notna()
     repeated = repeated_within(df["customer_id"], df["arrived_at"], pd.Timedelta(days=fcr_window_days))
 
@@ -129,9 +132,9 @@ def full_kpis(
             "answered_wait": df["wait_s"].where(answered),
             "abandon_wait": df["wait_s"].where(abandoned & ~short),
             "handle": df["handle_s"].where(handled),
-            "talk": df["talk_s"].where(handled),
-            "hold": df["hold_s"].where(handled),
-            "acw": df["acw_s"].where(handled),
+            "talk": df["talk_s"].fillna(0).where(timed),
+            "hold": df["hold_s"].fillna(0).where(timed),
+            "acw": df["acw_s"].fillna(0).where(timed),
             "transferred": (answered & (df["transfers"].fillna(0) > 0)).astype("int64"),
             "resolved_yes": (handled & resolved.fillna(False)).astype("int64"),
             "resolved_known": (handled & resolved.notna()).astype("int64"),

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # this checkout's toolkit and bench, not an installed one
 
-PERIOD_ALL = "2025-10..2026-10-31"
+PERIOD_ALL = "2025-10-01..2026-10-31"  # all 13 months
 NA = "n/a (not implemented)"
 RSS_LIMIT_KB = 2 * 1024 * 1024
 
