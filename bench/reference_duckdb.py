@@ -61,7 +61,7 @@ KPIS = [
 COUNTS = KPIS[:5]
 
 SQL = """
-WITH base AS (
+WITH base AS NOT MATERIALIZED (  -- each use scans only the columns it needs
     SELECT
         month, team, customer_id, wait_s, talk_s, hold_s, acw_s, handle_s, resolved, ended_at, sla_due_at,
         channel, epoch_us(arrived_at) AS t,
