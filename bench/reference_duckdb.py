@@ -6,8 +6,10 @@ reference implements exactly the same ones):
 - Rows: ``interactions`` of the store, all months. ``direction`` null counts as
   inbound, ``answered`` null as ``answered_at IS NOT NULL``, ``transfers`` null
   as 0, ``complaint`` null as false.
-- **contact** = inbound and ``channel <> 'ivr'``. ``month`` = ``arrived_at``'s
-  month in UTC (the bench workspace's time zone), ``team`` as stored (null is a
+- **contact** = inbound and ``channel <> 'ivr'``. ``month`` = the store's
+  ``month=`` partition, which is ``arrived_at``'s month in the workspace time
+  zone (UTC here; the test checks it), read from the path because that is
+  much cheaper than formatting 10 M timestamps; ``team`` as stored (null is a
   group of its own).
 - **offered** = contact on ``phone``/``chat``; **answered** = offered and
   answered; **abandoned** = offered and not answered; **short_abandoned** =
@@ -36,8 +38,9 @@ reference implements exactly the same ones):
   with a ``customer_id``. Repeats are looked for in all stored months. Ties:
   a contact at the very same instant is not "later", so it is no repeat, and
   the next strictly later contact is looked at instead (LEAD over
-  ``arrived_at, interaction_id``; for rows whose LEAD is a tie, the value of
-  the last row of their tie group). Provisional contacts (last 7 days) count.
+  ``customer_id`` ordered by ``arrived_at``; rows of a tie group take the LEAD
+  of the group's last row). "At most 7 × 24 h after" is inclusive. Contacts of
+  the last 7 days (provisional) count like the others.
 - ``complaint_rate`` = contacts with ``complaint`` ÷ contacts.
 - ``sla_compliance`` = email/ticket contacts whose ``sla_due_at`` falls in the
   month (grouped by ``sla_due_at``'s month, not arrival's) that are
@@ -74,21 +77,32 @@ WITH base AS NOT MATERIALIZED (  -- each use scans only the columns it needs
     FROM read_parquet($files, hive_partitioning = true, union_by_name = true)
     WHERE coalesce(direction, 'inbound') = 'inbound' AND channel <> 'ivr'
 ),
+nxt AS (
+    -- the window sees only the few columns it needs: sorting wide rows is what makes it slow
+    SELECT month, team, resolved, handled AS fcr_eligible, customer_id, t,
+           lead(t) OVER w AS lead_t, lag(t) OVER w AS lag_t
+    FROM base
+    WHERE customer_id IS NOT NULL
+    WINDOW w AS (PARTITION BY customer_id ORDER BY t)
+),
 repeats AS (
-    -- the window sees only the few columns it needs: sorting wide rows is what makes it slow.
-    -- repeated = another contact of the same customer strictly later and within the window (a tie
-    -- is not later)
+    -- next_t = the customer's next strictly later arrival. LEAD gives it except inside a tie (two
+    -- contacts at the same instant: not "later"); the few tied rows take the LEAD of the last row
+    -- of their tie group, which is the next later one
     SELECT month, team,
-           count(*) FILTER (fcr_eligible AND resolved IS DISTINCT FROM false AND NOT repeated)
-               / nullif(count(*) FILTER (fcr_eligible), 0) AS fcr_rate
+           count(*) FILTER (
+               fcr_eligible AND resolved IS DISTINCT FROM false
+               AND NOT coalesce(next_t - t <= {window_us}, false)
+           ) / nullif(count(*) FILTER (fcr_eligible), 0) AS fcr_rate
     FROM (
-        SELECT month, team, resolved, handled AS fcr_eligible,
-               count(*) OVER (
-                   PARTITION BY customer_id ORDER BY t
-                   RANGE BETWEEN 1 FOLLOWING AND {window_us} FOLLOWING
-               ) > 0 AS repeated
-        FROM base
-        WHERE customer_id IS NOT NULL
+        SELECT month, team, resolved, fcr_eligible, t, lead_t AS next_t
+        FROM nxt
+        WHERE lead_t IS DISTINCT FROM t AND lag_t IS DISTINCT FROM t
+        UNION ALL
+        SELECT month, team, resolved, fcr_eligible, t,
+               max(CASE WHEN lead_t > t THEN lead_t END) OVER (PARTITION BY customer_id, t) AS next_t
+        FROM nxt
+        WHERE lead_t = t OR lag_t = t
     )
     GROUP BY ALL
 ),
