@@ -110,10 +110,9 @@ def cxtk_full_kpis(store_dir: Path):
     This is the one place to adapt when ``toolkit.kpis`` changes its API.
     """
     try:
+        from toolkit.config import Config
         from toolkit.kpis.compute import compute_kpis
         from toolkit.periods import parse_period
-
-        from toolkit.config import Config
     except ImportError:
         return None
     import polars as pl

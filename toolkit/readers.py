@@ -612,7 +612,9 @@ def _read_text(
     )
     return RawTable(
         path=path,
-        frame=_tidy(frame, columns),
+        # Polars reads empty fields as null; trimming and blank rows are left to validation,
+        # which touches only the columns a mapping reads (the rest is never parsed).
+        frame=frame.select(*columns, pl.col(LINE).cast(pl.Int64)),
         columns=columns,
         format="csv",
         encoding=encoding,

@@ -263,9 +263,13 @@ def validated_frame(
     for f in mapped:
         t = sources[f.name].str.strip_chars()
         trimmed.append(pl.when(t.str.len_chars() > 0).then(t).alias(f.name + "__txt"))
+    # a row whose mapped columns are all empty is a blank row: skipped, and counted as such
+    raw_cols = [sources[f.name + "__raw"] for f in mapped if m.specs()[f.name].value is None]
+    blank = pl.all_horizontal([c.is_null() | (c.cast(pl.String).str.strip_chars() == "") for c in raw_cols]) \
+        if raw_cols else pl.lit(False)
     stage = raw.select(
         pl.col("__line"),
-        skip.alias("__skip"),
+        (skip | blank).alias("__skip"),
         *[sources[f.name + "__raw"].alias(f.name + "__raw") for f in mapped],
         *trimmed,
     )
