@@ -47,6 +47,7 @@ class ReportContext:
     now: datetime
     fmt: Formatter = field(init=False)
     _cache: dict[tuple, KpiResult] = field(default_factory=dict, init=False, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.fmt = Formatter(self.locale, self.config.timezone)
@@ -72,6 +73,12 @@ class ReportContext:
         if key not in self._cache:
             self._cache[key] = compute_kpis(self.frames, period, by=by, kpis=kpis, config=self.config)
         return self._cache[key]
+
+    def memo(self, key: Any, make: Any) -> Any:
+        """``make()`` once per ``key`` for this report (analyses shared by several sections)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def style(self):
         """The chart style: brand colours, the report's font."""

@@ -126,7 +126,8 @@ def _top_gaps(ctx: b.ReportContext, centre: Group) -> list[GapItem] | Absent:
     unmet = mb.unmet_ids(ctx, centre)[:TOP_GAPS]
     if not unmet:
         return Absent(ctx.t("absent.gaps"))
-    return [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]), drivers=mb.team_table(ctx, k, limit=3))
+    return [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]), drivers=mb.team_table(ctx, k, limit=3),
+                    drivers_title=mb.driver_sentence(ctx, k))
             for k in unmet]
 
 

@@ -272,9 +272,11 @@ class AgentsSection:
 
 @dataclass
 class GapSection:
-    """§8: one ``GapItem`` per unmet KPI."""
+    """§8: one ``GapItem`` per unmet KPI; the understaffed-hours chart (Erlang C) once for the centre."""
 
     items: list[GapItem]
+    staffing: Chart | None = None
+    staffing_note: str = ""
 
 
 @dataclass
