@@ -246,6 +246,28 @@ def trend_chart_for(ctx: b.ReportContext, kpi_id: str, groups: list[Group], targ
     return Chart(svg, caption)
 
 
+def compared(ctx: b.ReportContext, against: str, by: tuple[str, ...] = (), kpis: tuple[str, ...] | None = None):
+    """``compare.compare`` of the report's period against ``against``, once per report."""
+    from toolkit.compare import compare
+
+    ids = tuple(kpis if kpis is not None else ctx.targeted())
+    return ctx.memo(("compare", against, by, ids),
+                    lambda: compare(ctx.frames, ctx.period, against, by=by, kpis=list(ids), config=ctx.config))
+
+
+def change_cell(ctx: b.ReportContext, kpi_id: str, c) -> Cell:
+    """A change coloured by the KPI's direction; a tested survey KPI whose change does not pass says so."""
+    if c is None or c.change is None:
+        return Cell(DASH)
+    text = b.change_text(ctx, kpi_id, c.change)
+    if c.significant is False:
+        text += f" ({ctx.t('word.not_significant')})"
+    elif c.significant:
+        text += f" ({ctx.t('word.significant')})"
+    good = b.improved(kpi_id, c.change)
+    return Cell(text, "" if good is None else ("good" if good else "bad"))
+
+
 def _trends(ctx: b.ReportContext, months: KpiResult, centre: Group, prev: Group | None,
             last_year: Group | None) -> TrendsSection | Absent:
     groups = months.groups
@@ -253,28 +275,22 @@ def _trends(ctx: b.ReportContext, months: KpiResult, centre: Group, prev: Group 
         return Absent(ctx.t("absent.trend"))
     main = [k for k in ctx.targeted() if any(g.kpis[k].value is not None for g in groups)][:TREND_CHARTS]
     charts = [trend_chart_for(ctx, k, groups, centre.kpis[k].target) for k in main]
+    mom = compared(ctx, "previous").groups[0].kpis
+    yoy = compared(ctx, "last-year").groups[0].kpis
     rows = []
     for k in ctx.targeted():
-        now = centre.kpis[k]
-        mom = b.delta(now, prev.kpis.get(k) if prev else None)
-        yoy = b.delta(now, last_year.kpis.get(k) if last_year else None)
         rows.append(Row([
             Cell(ctx.name(k), "strong"),
-            Cell(b.value_text(ctx, k, now.value)),
-            Cell(b.value_text(ctx, k, prev.kpis[k].value) if prev else DASH),
-            _change_cell(ctx, k, mom),
-            Cell(b.value_text(ctx, k, last_year.kpis[k].value) if last_year else DASH),
-            _change_cell(ctx, k, yoy),
+            Cell(b.value_text(ctx, k, centre.kpis[k].value)),
+            Cell(b.value_text(ctx, k, mom[k].baseline)),
+            change_cell(ctx, k, mom[k]),
+            Cell(b.value_text(ctx, k, yoy[k].baseline)),
+            change_cell(ctx, k, yoy[k]),
         ]))
     table = Table([ctx.t("header.kpi"), ctx.t("header.actual"), ctx.t("header.previous"), ctx.t("header.mom"),
                    ctx.t("header.last_year"), ctx.t("header.yoy")], rows, numeric=[1, 2, 3, 4, 5],
                   caption=ctx.t("note.changes"))
     return TrendsSection(charts, table)
-
-
-def _change_cell(ctx: b.ReportContext, kpi_id: str, d: float | None) -> Cell:
-    good = b.improved(kpi_id, d)
-    return Cell(b.change_text(ctx, kpi_id, d), "" if good is None else ("good" if good else "bad"))
 
 
 # -- teams and agents ---------------------------------------------------------------------
@@ -339,24 +355,46 @@ def _teams(ctx: b.ReportContext) -> TeamsSection | Absent:
 
 
 def _versus(ctx: b.ReportContext, teams: list[Group]) -> Table | None:
-    """Each targeted or benchmarked KPI: centre, best team, and each configured benchmark."""
-    centre = ctx.kpis().groups[0]
+    """Each targeted or benchmarked KPI: the centre, the best team and the centre's distance to it
+    (``compare(…, "teams")``), and the centre against each configured benchmark (``compare(…, "benchmark")``)."""
     benches = ctx.config.benchmarks
-    ids = list(dict.fromkeys([*ctx.targeted(), *(k for bench in benches.values() for k in bench)]))
+    ids = tuple(dict.fromkeys([*ctx.targeted(), *(k for bench in benches.values() for k in bench)]))
+    if not teams:
+        return None
+    by_team = compared(ctx, "teams", ("team",), ids)
+    bench = {}
+    if benches:
+        for g in compared(ctx, "benchmark", (), ids).groups:
+            bench[g.keys["benchmark"]] = g.kpis
+    centre = ctx.kpis().groups[0]
     rows = []
     for k in ids:
-        direction = b.direction_of(k)
-        valued = [g for g in teams if g.kpis[k].value is not None and not g.kpis[k].small_sample]
-        best = None
-        if valued and direction != "none":
-            pick = max if direction == "up" else min
-            best = pick(valued, key=lambda g: g.kpis[k].value)
-        cells = [Cell(ctx.name(k), "strong"), Cell(b.value_text(ctx, k, centre.kpis[k].value)),
-                 Cell(f"{b.value_text(ctx, k, best.kpis[k].value)} ({best.keys['team']})" if best else DASH)]
-        cells += [Cell(b.value_text(ctx, k, bench.get(k))) for bench in benches.values()]
+        best = next((g.kpis[k].extra for g in by_team.groups if "best" in g.kpis[k].extra), None)
+        cv = centre.kpis[k].value
+        cells = [Cell(ctx.name(k), "strong"), Cell(b.value_text(ctx, k, cv))]
+        if best is not None:
+            cells.append(Cell(f"{b.value_text(ctx, k, best['best'])} ({best['best_keys'].get('team')})"))
+            cells.append(change_cell(ctx, k, _Delta(None if cv is None else float(cv) - best["best"])))
+        else:
+            cells += [Cell(DASH), Cell(DASH)]
+        for name in benches:
+            c = bench.get(name, {}).get(k)
+            cells.append(Cell(b.value_text(ctx, k, c.baseline) if c else DASH))
+            cells.append(change_cell(ctx, k, c))
         rows.append(Row(cells))
-    headers = [ctx.t("header.kpi"), ctx.t("word.centre"), ctx.t("word.best_team"), *benches]
-    return Table(headers, rows, numeric=list(range(1, len(headers))))
+    headers = [ctx.t("header.kpi"), ctx.t("word.centre"), ctx.t("word.best_team"), ctx.t("header.vs_best")]
+    for name in benches:
+        headers += [name, sentence("header.vs_bench", ctx.locale, name=name)]
+    return Table(headers, rows, numeric=list(range(1, len(headers))), caption=ctx.t("note.versus"))
+
+
+class _Delta:
+    """A bare change for ``change_cell`` (no significance test: a team is not a sample of the centre)."""
+
+    significant = None
+
+    def __init__(self, change: float | None) -> None:
+        self.change = change
 
 
 def _agents(ctx: b.ReportContext) -> AgentsSection | Absent:
