@@ -690,21 +690,25 @@ def _theme_label(ctx: b.ReportContext, row: dict[str, Any]) -> str:
 
 
 def voc_section(ctx: b.ReportContext) -> VocSection | Absent:
-    """Themes of the period's comments with counts, shares and masked examples, and a bar chart."""
+    """Themes of the period's comments (``survey.survey_summary``: counts, shares, masked examples) and a bar chart."""
+    from toolkit.report.build_survey import survey_summary_of
     from toolkit.report.charts import share_bars
 
-    lf = ctx.frames.get("surveys")
-    if lf is None:
+    if ctx.frames.get("surveys") is None:
         return Absent(ctx.t("absent.surveys"))
-    rows = _theme_summary(ctx, b.in_period(lf, "sent_at", ctx.period, ctx.config.timezone))[:VOC_THEMES]
+    rows = [r for r in survey_summary_of(ctx).themes if r["count"]][:VOC_THEMES]
     if not rows:
         return Absent(ctx.t("absent.comments"))
-    themes = [Theme(_theme_label(ctx, r), ctx.fmt.number(r["count"]), ctx.fmt.percent(r["share"]),
+
+    def name(r: dict[str, Any]) -> str:
+        return r["label_zh"] if ctx.zh else r["label"]
+
+    themes = [Theme(name(r), ctx.fmt.number(r["count"]), ctx.fmt.percent(r["share"]),
                     [_clip(e) for e in r["examples"]]) for r in rows]
-    svg = share_bars([{"label": _theme_label(ctx, r), "share": r["share"]} for r in rows],
+    svg = share_bars([{"label": name(r), "share": r["share"]} for r in rows],
                      ctx.t("word.comment_themes"), ctx.t("word.share_of_comments"), style=ctx.style())
     top = rows[0]
-    caption = sentence("voc.caption", ctx.locale, theme=_theme_label(ctx, top), share=ctx.fmt.percent(top["share"]),
+    caption = sentence("voc.caption", ctx.locale, theme=name(top), share=ctx.fmt.percent(top["share"]),
                        low=ctx.fmt.percent(top["low_score_share"]))
     return VocSection(themes, Chart(svg, caption))
 

@@ -353,6 +353,7 @@ class SurveyVM:
     top_terms: list[str] = field(default_factory=list)
     followups: Table | Sec = None
     followup_note: str = ""
+    warnings: list[Callout] = field(default_factory=list)  # non-response check
 
 
 @dataclass
