@@ -724,38 +724,101 @@ def _clip(text: str, limit: int = 180) -> str:
 # -- actions ---------------------------------------------------------------------------------
 
 
-def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
-    """Stored improvement actions: title, KPI, owner, due date, status; overdue (open past due at period end)."""
+def stored_actions(ctx: b.ReportContext):
+    """The stored actions with ``actions.action_status`` as of the period's end (None: no actions)."""
+    from toolkit.actions import action_status
     from toolkit.store import scan_dataset
 
+    def make():
+        try:
+            lf = scan_dataset(ctx.config, "actions")
+        except CxtkError:  # an unreadable actions store must not sink the whole report
+            return None
+        if lf is None:
+            return None
+        df = lf.collect()
+        return action_status(df, ctx.period.end) if df.height else None
+
+    return ctx.memo("actions", make)
+
+
+def effect_text(ctx: b.ReportContext, action: dict[str, Any]) -> str:
+    """``"83.0 % → 85.1 % (+2.1 pts, improved)"``: ``actions.before_after`` of a done action, in its scope."""
+    from toolkit.actions import before_after
+
     try:
-        lf = scan_dataset(ctx.config, "actions")
-    except Exception:  # noqa: BLE001 - an unreadable actions store must not sink the whole report
-        lf = None
-    if lf is None:
-        return Absent(ctx.t("absent.actions"))
-    df = lf.collect()
-    if df.height == 0:
-        return Absent(ctx.t("absent.actions"))
+        ba = before_after(action, ctx.frames, ctx.config)
+    except CxtkError:
+        return DASH
+    k = ba["kpi"]
+    before, after = ba["before"], ba["after"]
+    if not after or before["value"] is None or after["value"] is None:
+        return DASH
+    word = ctx.t(f"word.{ba['direction']}") if ba["direction"] else ""
+    change = b.change_text(ctx, k, ba["change"])
+    return (f"{b.value_text(ctx, k, before['value'])} → {b.value_text(ctx, k, after['value'])} "
+            f"({change}{', ' if not ctx.zh else ','}{word})" if word else f"({change})")
+
+
+def suggestions(ctx: b.ReportContext, centre: Group, actions) -> list[str]:
+    """Playbook proposals (``actions.suggest_actions``) for unmet KPIs without an open or done action,
+    naming the main driver team and the understaffed hours where the analysis found them."""
+    import polars as pl
+
+    from toolkit.actions import load_playbook, suggest_actions
+    from toolkit.staffing_hours import staffing_by_hour, understaffed_hours
+
+    unmet = unmet_ids(ctx, centre)
+    context: dict[str, dict[str, Any]] = {}
+    hours: list[int] = []
+    try:
+        frame = staffing_by_hour(ctx.frames, ctx.period, config=ctx.config)
+        hours = sorted(understaffed_hours(frame.filter(pl.col("agents_logged_in").is_not_null()))["hour"].to_list()[:4])
+    except CxtkError:
+        pass
+    for k in unmet:
+        d = drivers_of(ctx, k, "team")
+        top = d.rows.row(0, named=True) if d is not None and d.rows.height > 1 else None
+        team = top["team"] if top and not top["offsets"] and top["team"] else None
+        context[k] = {"team": team, "hours": hours if k in QUEUE_TIME_KPIS else []}
+    proposals = suggest_actions(unmet, actions, load_playbook(), ctx.locale, context=context)
+    out = [f"{ctx.name(p['kpi'])}{'：' if ctx.zh else ': '}{p['title']}{'。' if ctx.zh else '. '}{p['detail']}".strip()
+           for p in proposals]
+    proposed = {p["kpi"] for p in proposals}
+    covered = set() if actions is None else set(
+        actions.filter(pl.col("status").is_in(["open", "done"]))["kpi"].to_list())
+    out += [sentence("actions.none_for", ctx.locale, kpi=ctx.name(k)) for k in unmet
+            if k not in covered and k not in proposed]
+    return out
+
+
+def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
+    """Stored actions: title, KPI, scope, owner, due date, status (overdue: open past due at the period's end),
+    the before/after effect of done ones; playbook suggestions for unmet KPIs without an action."""
+    df = stored_actions(ctx)
+    centre = ctx.kpis().groups[0]
+    if df is None:
+        ideas = suggestions(ctx, centre, None)
+        return ActionsSection(None, ideas) if ideas else Absent(ctx.t("absent.actions"))
     rows = []
     for r in df.sort("due_on", nulls_last=True).iter_rows(named=True):
-        overdue = r.get("status") == "open" and r.get("due_on") is not None and r["due_on"] < ctx.period.end
-        status = ctx.t(f"status.{r.get('status') or 'open'}")
+        if r["overdue"]:
+            status = sentence("actions.overdue_days", ctx.locale, n=str(r["days_overdue"]))
+        else:
+            status = ctx.t(f"status.{r['status']}")
         rows.append(Row([
             Cell(r.get("title") or DASH, "strong"),
             Cell(ctx.name(r["kpi"]) if r.get("kpi") else DASH),
             Cell(r.get("scope") or DASH),
             Cell(r.get("owner") or DASH),
-            Cell(ctx.fmt.date(r.get("due_on"))),
-            Cell(ctx.t("word.overdue") if overdue else status, "bad" if overdue else ""),
-        ], "overdue" if overdue else ""))
+            Cell(ctx.fmt.date(r.get("due_on")), "nowrap"),
+            Cell(status, "bad" if r["overdue"] else ""),
+            Cell(effect_text(ctx, r) if r["status"] == "done" and r.get("kpi") else DASH),
+        ], "overdue" if r["overdue"] else ""))
     table = Table([ctx.t("header.action"), ctx.t("header.kpi"), ctx.t("header.scope"), ctx.t("header.owner"),
-                   ctx.t("header.due"), ctx.t("header.status")], rows, caption=ctx.t("note.actions"))
-    centre = ctx.kpis().groups[0]
-    covered = set(df["kpi"].to_list())
-    suggestions = [sentence("actions.none_for", ctx.locale, kpi=ctx.name(k)) for k in unmet_ids(ctx, centre)
-                   if k not in covered]
-    return ActionsSection(table, suggestions)
+                   ctx.t("header.due"), ctx.t("header.status"), ctx.t("header.effect")], rows,
+                  caption=ctx.t("note.actions"))
+    return ActionsSection(table, suggestions(ctx, centre, df))
 
 
 # -- data quality --------------------------------------------------------------------------
@@ -802,19 +865,23 @@ def ingest_totals(ctx: b.ReportContext) -> dict[str, dict[str, int]]:
 
 
 def quality_notes(ctx: b.ReportContext, centre: Group) -> list[Callout]:
-    """Outage windows excluded in the period, small samples, FCR method."""
+    """Outage windows excluded (``anomalies.outage_windows``), data checks, complaint surges, small samples, FCR method."""
     f = ctx.fmt
+    found = anomalies_of(ctx)
     notes = []
-    lo, hi = ctx.period.bounds()
-    result = ctx.kpis()
-    for o in ctx.config.outages:
-        if o.start.replace(tzinfo=None) < hi and o.end.replace(tzinfo=None) > lo:
-            notes.append(Callout(sentence("dq.outage", ctx.locale, start=f"{o.start:%Y-%m-%d %H:%M}",
-                                          end=f"{o.end:%H:%M}" if o.end.date() == o.start.date() else f"{o.end:%Y-%m-%d %H:%M}",
-                                          reason=o.reason or DASH), "warn"))
-    if notes and result.excluded.get("outage_contacts"):
-        notes.append(Callout(sentence("dq.outage_contacts", ctx.locale,
-                                      n=f.number(result.excluded["outage_contacts"])), "warn"))
+    for o in found.outages:
+        start, end = o["start"].replace("T", " ")[:16], o["end"].replace("T", " ")[:16]
+        if end[:10] == start[:10]:
+            end = end[11:]
+        notes.append(Callout(sentence("dq.outage", ctx.locale, start=start, end=end, reason=o.get("reason") or DASH,
+                                      n=f.number(o["contacts_excluded"])), "warn"))
+    for k in ctx.targeted():
+        if any(line.startswith(f"verify: {k} is ") for line in found.data_checks):
+            kv = centre.kpis[k]
+            notes.append(Callout(sentence("dq.data_check", ctx.locale, kpi=ctx.name(k),
+                                          actual=b.value_text(ctx, k, kv.value), target=b.value_text(ctx, k, kv.target)),
+                                 "warn"))
+    notes.extend(special_review_callouts(ctx))
     small = [ctx.name(k) for k, kv in centre.kpis.items() if kv.small_sample and kv.value is not None]
     if small:
         notes.append(Callout(sentence("dq.small", ctx.locale, kpis=", ".join(small),

@@ -133,7 +133,9 @@ def _top_gaps(ctx: b.ReportContext, centre: Group) -> list[GapItem] | Absent:
 
 def _actions(ctx: b.ReportContext) -> Table | Absent:
     sec = mb.actions_section(ctx)
-    return sec if isinstance(sec, Absent) else sec.actions
+    if isinstance(sec, Absent):
+        return sec
+    return sec.actions if sec.actions is not None else Absent(ctx.t("absent.actions"))
 
 
 __all__ = ["build_quarterly", "quarterly_from_context"]

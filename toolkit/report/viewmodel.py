@@ -291,7 +291,7 @@ class VocSection:
 class ActionsSection:
     """§10: actions table (overdue rows classed ``overdue``) and suggested new actions."""
 
-    actions: Table
+    actions: Table | None
     suggestions: list[str] = field(default_factory=list)
 
 
