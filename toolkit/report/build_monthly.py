@@ -316,15 +316,24 @@ def _row_class(g: Group) -> str:
 
 
 def team_ranking(ctx: b.ReportContext, result: KpiResult) -> tuple[Table, list[Group]]:
-    """Teams by rank: rank, team, score, contacts, flag; the group without a team is left out (noted)."""
-    teams = sorted(b.keyed_groups(result, "team", ctx.config), key=lambda g: (g.rank is None, g.rank or 0, -(g.score or 0)))
-    rows = [Row([Cell(str(g.rank) if g.rank else DASH), Cell(g.keys["team"], "strong"), Cell(ctx.fmt.number(g.score, 1)),
-                 Cell(ctx.fmt.number(g.kpis["contacts"].value if "contacts" in g.kpis else g.n)), Cell(flag_text(ctx, g))],
+    """Teams by the engine's rank: rank, team, score, contacts, flag; the group without a team
+    (flagged ``unassigned`` by the engine, never ranked) is listed last, greyed, with a note."""
+    teams = sorted(b.keyed_groups(result, "team"), key=lambda g: (g.rank is None, g.rank or 0, -(g.score or 0)))
+
+    def contacts(g: Group) -> str:
+        return ctx.fmt.number(g.kpis["contacts"].value if "contacts" in g.kpis else g.n)
+
+    rows = [Row([Cell(str(g.rank) if g.rank else DASH), Cell(g.keys["team"], "strong nowrap"),
+                 Cell(ctx.fmt.number(g.score, 1)), Cell(contacts(g)), Cell(flag_text(ctx, g))],
                 _row_class(g)) for g in teams]
     note = ""
-    orphans = [g for g in result.groups if g.keys.get("team") in (None, "")]
-    if orphans and "contacts" in orphans[0].kpis:
-        note = sentence("note.no_team", ctx.locale, n=ctx.fmt.number(orphans[0].kpis["contacts"].value))
+    orphans = [g for g in result.groups if "unassigned" in g.flags]
+    if orphans and teams:
+        g = orphans[0]
+        rows.append(Row([Cell(DASH), Cell(ctx.t("word.unassigned"), "nowrap"), Cell(ctx.fmt.number(g.score, 1)),
+                         Cell(contacts(g)), Cell(ctx.t("word.not_ranked_short"))], "small gap-before"))
+        if "contacts" in g.kpis:
+            note = sentence("note.no_team", ctx.locale, n=ctx.fmt.number(g.kpis["contacts"].value))
     table = Table([ctx.t("header.rank"), ctx.t("header.team"), ctx.t("header.score"), ctx.t("header.contacts"),
                    ctx.t("header.flag")], rows, numeric=[0, 2, 3], caption=ctx.t("note.ranking"), note=note)
     return table, teams
@@ -399,7 +408,7 @@ class _Delta:
 
 def _agents(ctx: b.ReportContext) -> AgentsSection | Absent:
     result = ctx.kpis(by=("agent_id",))
-    agents = b.keyed_groups(result, "agent_id", ctx.config)
+    agents = b.keyed_groups(result, "agent_id")
     if not agents:
         return Absent(ctx.t("absent.agents"))
     directory = b.agent_directory(ctx)
