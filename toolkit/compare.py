@@ -362,6 +362,8 @@ def _teams(frames, period, by, kpis, config) -> CompareResult:
     s_all = survey_stats(frames.get("surveys"), frames.get("interactions"), period, config=config).get(())
     best: dict[str, tuple[Any, float]] = {}
     for g in teams.groups:
+        if any(g.keys.get(b) in (None, "") for b in by):
+            continue  # contacts without a team (abandoned before routing) are no team to be best
         for k, v in g.kpis.items():
             spec = REGISTRY[k]
             if v.value is None or v.small_sample or spec.direction == "none":

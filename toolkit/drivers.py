@@ -96,12 +96,15 @@ def gap_drivers(
     *,
     by: str = "team",
     config: Config,
+    results: tuple[Any, Any] | None = None,
 ) -> GapDrivers:
     """Each group's contribution to the centre's gap on ``kpi`` (against the centre target).
 
     Example: ``gap_drivers(frames, oct, "aht_s", by="team", config=cfg).rows`` →
     "Team C accounts for 58 % of the AHT excess" reads from ``share_of_excess``.
     Contacts without the field (e.g. abandoned calls have no team) form a group ``None``.
+    ``results``: the centre's and the ``by`` grouping's ``KpiResult`` when the caller has them
+    already (a report computes each grouping once); they must hold ``kpi``.
     """
     import polars as pl
 
@@ -111,7 +114,10 @@ def gap_drivers(
         raise CxtkError(f"unknown KPI '{kpi}'")
     target_spec = config.target_for(kpi)
     target = target_spec.target if target_spec else None
-    centre, grouped = _centre_and_groups(frames, period, kpi, by, config)
+    if results is not None:
+        centre, grouped = results[0].groups[0].kpis[kpi], results[1]
+    else:
+        centre, grouped = _centre_and_groups(frames, period, kpi, by, config)
     if target is None:
         raise CxtkError(f"{kpi} has no target in cxtk.yaml (targets: {kpi}: {{target: …}}): no gap to explain")
     rows = pl.DataFrame(
@@ -233,15 +239,18 @@ def mix_rate(
 
 
 def gap_by_hour(
-    frames: Mapping[str, pl.LazyFrame | None], period: Period, kpi: str, *, config: Config
+    frames: Mapping[str, pl.LazyFrame | None], period: Period, kpi: str, *, config: Config, result: Any = None
 ) -> pl.DataFrame:
-    """hour, n, share, value, deviation, contribution, share_of_gap, share_of_excess, offsets — the gap by hour of day."""
+    """hour, n, share, value, deviation, contribution, share_of_gap, share_of_excess, offsets — the gap by hour of day.
+
+    ``result``: the period's ``KpiResult`` by hour when the caller has it already (it must hold ``kpi``).
+    """
     from toolkit.kpis.compute import compute_kpis
 
     target_spec = config.target_for(kpi)
     if target_spec is None or target_spec.target is None:
         raise CxtkError(f"{kpi} has no target in cxtk.yaml: no gap to place in the day")
-    r = compute_kpis(frames, period, by=["hour"], kpis=[kpi], config=config)
+    r = result if result is not None else compute_kpis(frames, period, by=["hour"], kpis=[kpi], config=config)
     rows = _group_frame(r, kpi, "hour").rename({"key": "hour"})
     import polars as pl
 

@@ -78,9 +78,12 @@ def staffing_by_hour(
     )
     hours = pl.DataFrame({"hour": list(range(24))}, schema={"hour": pl.Int64})
     traffic = hours.join(traffic, on="hour", how="left").with_columns(pl.col("volume").fill_null(0.0))
-    traffic = traffic.filter(pl.col("volume") > 0)
+    # An hour whose offered contacts were all abandoned has no AHT of its own: it still needs agents,
+    # so it takes the mean AHT of the other hours rather than failing the whole table.
+    traffic = traffic.filter(pl.col("volume") > 0).with_columns(pl.col("aht_s").fill_null(pl.col("aht_s").mean()))
+    traffic = traffic.filter(pl.col("aht_s").is_not_null() & (pl.col("aht_s") > 0))
     needed = agents_needed_by_interval(
-        traffic.with_columns(pl.col("aht_s").fill_null(0.0)),
+        traffic,
         target_sl=target_sl,
         threshold_s=config.definitions.service_level_threshold_s,
         interval_s=3600,

@@ -292,6 +292,8 @@ def _prepare_surveys(
 
     t = pl.coalesce(pl.col("sent_at"), pl.col("responded_at"))
     lo_, hi_ = _match_tz(lf, "sent_at", lo, hi)
+    # judged over all of a source's rows, so a month without any follow-up still counts its misses
+    lf = lf.with_columns((~pl.col("followed_up_at").is_not_null().any().over("source")).alias("_fu_untracked_all"))
     lf = lf.filter((t >= lo_) & (t < hi_))
     if interactions is not None:
         if "topic" not in lf.collect_schema():
@@ -299,7 +301,26 @@ def _prepare_surveys(
         lf = _link(
             lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, True
         )
-    return lf.with_columns(pl.lit(True).alias("_p"), t.alias("_t"))
+    return lf.with_columns(pl.lit(True).alias("_p"), t.alias("_t"), *_followup_flags(config, hi_))
+
+
+def _followup_flags(config: Config, hi: datetime) -> list[pl.Expr]:
+    """``_fu_pending``: not followed up and not yet due at the period's end (or now, if sooner);
+    ``_fu_untracked``: from a source that never records a follow-up (a rating carried on a contact
+    export). Neither is a miss: the outcome is not known yet, or cannot be (toolkit.followups agrees)."""
+    from datetime import UTC
+    from datetime import datetime as _dt
+
+    import polars as pl
+
+    as_of = min(hi, _dt.now(tz=UTC).astimezone(hi.tzinfo)) if hi.tzinfo else hi
+    since = pl.coalesce(pl.col("responded_at"), pl.col("sent_at"))
+    due = since + pl.duration(seconds=config.definitions.followup_hours * 3600)
+    done = pl.col("followed_up_at").is_not_null()
+    return [
+        (~done & (due > pl.lit(as_of))).alias("_fu_pending"),
+        pl.col("_fu_untracked_all").alias("_fu_untracked"),
+    ]
 
 
 def _prepare_qa(

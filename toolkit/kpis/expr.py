@@ -236,6 +236,13 @@ def needs_followup(d: Definitions) -> pl.Expr:
     return pl.col("_p") & (low | pl.col("_complaint").fill_null(False))
 
 
+def followup_known(d: Definitions) -> pl.Expr:
+    """An item needing follow-up whose outcome is known: not pending (not yet due) and from a source
+    that records follow-ups (``_fu_pending`` / ``_fu_untracked`` from the survey preparation)."""
+    pl = _pl()
+    return needs_followup(d) & ~pl.col("_fu_pending").fill_null(False) & ~pl.col("_fu_untracked").fill_null(False)
+
+
 def followed_up_in_time(d: Definitions) -> pl.Expr:
     pl = _pl()
     since = pl.coalesce(pl.col("responded_at"), pl.col("sent_at"))

@@ -645,9 +645,11 @@ REGISTRY: dict[str, Kpi] = {
             "up",
             "rate",
             SV,
-            "low scores and complaints followed up within followup_hours ÷ all of them",
-            "低分与投诉在回访时限内回访的比例",
-            ratio_of(lambda d: x.followed_up_in_time(d), lambda d: x.needs_followup(d)),
+            "low scores and complaints followed up within followup_hours ÷ those whose outcome is known "
+            "(open items not yet due are pending, not misses; ratings from exports that cannot record a "
+            "follow-up are left out)",
+            "低分与投诉在回访时限内回访的数量 ÷ 结果已知的数量(未到期的待回访项不计为未回访;无法记录回访的导出评分不计入)",
+            ratio_of(lambda d: x.followed_up_in_time(d), lambda d: x.followup_known(d)),
             "no low scores or complaints to follow up",
         ),
         # --- QA

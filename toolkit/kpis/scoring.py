@@ -6,8 +6,9 @@
 - composite: Σ w·min(ach, cap) ÷ Σ w × 100 over weighted KPIs with a value;
   the others drop out (listed in ``Group.dropped``) and the weights renormalise.
 - ranking: by score, 1 = best, ties share the better rank; groups whose ``n``
-  is below min_sample are listed but not ranked; the top ``reward_share``
-  (at least one when the share is above 0) and the bottom 3 are flagged.
+  is below min_sample, and groups whose key is null (flag ``unassigned``), are
+  listed but not ranked; the top ``reward_share`` (at least one when the share
+  is above 0) and the bottom 3 are flagged.
 """
 
 from __future__ import annotations
@@ -117,4 +118,10 @@ def score_groups(groups: list[Group], config: Config, by: Sequence[str]) -> None
         g.score, g.dropped = composite(g.kpis, d.achievement_cap)
         g.n = group_n(g)
     if by:
-        rank(groups, d.min_sample, d.reward_share)
+        # A group without a key (calls abandoned before routing have no team) is no team or agent:
+        # it is listed as "unassigned" but takes no rank or flag from the real groups.
+        keyed = [g for g in groups if all(g.keys.get(f) not in (None, "") for f in by)]
+        for g in groups:
+            if any(g.keys.get(f) in (None, "") for f in by):
+                g.flags.append("unassigned")
+        rank(keyed, d.min_sample, d.reward_share)

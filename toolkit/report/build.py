@@ -47,6 +47,7 @@ class ReportContext:
     now: datetime
     fmt: Formatter = field(init=False)
     _cache: dict[tuple, KpiResult] = field(default_factory=dict, init=False, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.fmt = Formatter(self.locale, self.config.timezone)
@@ -72,6 +73,12 @@ class ReportContext:
         if key not in self._cache:
             self._cache[key] = compute_kpis(self.frames, period, by=by, kpis=kpis, config=self.config)
         return self._cache[key]
+
+    def memo(self, key: Any, make: Any) -> Any:
+        """``make()`` once per ``key`` for this report (analyses shared by several sections)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def style(self):
         """The chart style: brand colours, the report's font."""
@@ -336,23 +343,10 @@ def _channel_keys() -> set[str]:
     return {k for k in all_keys() if k.startswith("channel.")}
 
 
-def keyed_groups(result: KpiResult, field_name: str, config: Config | None = None) -> list[Group]:
-    """The groups of a one-field result whose key is known (the null group is reported apart).
-
-    With ``config``, ranks and flags are redone among these groups with the engine's own rule,
-    so contacts without a team (abandoned before routing) never take a rank from a real team.
-    """
-    from dataclasses import replace
-
-    keyed = [g for g in result.groups if g.keys.get(field_name) not in (None, "")]
-    if config is None or len(keyed) == len(result.groups):
-        return keyed
-    from toolkit.kpis.scoring import rank
-
-    fresh = [replace(g, rank=None, flags=[f for f in g.flags if f not in ("top", "bottom", "small_sample")])
-             for g in keyed]
-    rank(fresh, config.definitions.min_sample, config.definitions.reward_share)
-    return fresh
+def keyed_groups(result: KpiResult, field_name: str) -> list[Group]:
+    """The groups of a one-field result whose key is known; the engine ranks only these
+    (the null group, e.g. contacts abandoned before reaching a team, is flagged ``unassigned``)."""
+    return [g for g in result.groups if g.keys.get(field_name) not in (None, "")]
 
 
 def month_label(ctx: ReportContext, month_key: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from toolkit.errors import CxtkError
 from toolkit.report import build as b
 from toolkit.report.fmt import DASH
 from toolkit.report.labels import sentence
@@ -46,6 +47,10 @@ TREND_CHARTS = 4
 AGENTS_SHOWN = 10  # best and lowest ranked agents each; the full list is in kpis.xlsx
 UNRANKED_SHOWN = 10
 VOC_THEMES = 6
+DRIVER_FIELDS = ("team", "queue")
+DRIVER_ROWS = 4  # per field: the groups feeding the gap most
+EXAMPLES_SHOWN = 12
+QUEUE_TIME_KPIS = ("asa_s", "service_level", "abandon_rate", "answer_rate")
 
 
 def build_monthly(config: Config, period: str, locale: str | None = None, *, now: datetime | None = None) -> MonthlyVM:
@@ -174,7 +179,14 @@ def summary_sentences(ctx: b.ReportContext, centre: Group, prev: Group | None, t
                                 previous=b.value_text(ctx, k, prev.kpis[k].value),
                                 actual=b.value_text(ctx, k, centre.kpis[k].value),
                                 change=b.change_text(ctx, k, d), direction=b.direction_word(ctx, k, d)))
-    return out[:5]
+    if unmet:
+        # the biggest gap is the lowest achievement; its main driver from drivers.gap_drivers
+        driver = driver_sentence(ctx, min(unmet, key=lambda k: centre.kpis[k].achievement))  # type: ignore[arg-type, return-value]
+        if driver:
+            out.append(driver)
+    if len(out) > 5:
+        out.pop(1)  # the count of unmet KPIs says least when every other sentence is there
+    return out
 
 
 def largest_change(now: Group, before: Group, ids: list[str]) -> tuple[str, float] | None:
@@ -234,6 +246,28 @@ def trend_chart_for(ctx: b.ReportContext, kpi_id: str, groups: list[Group], targ
     return Chart(svg, caption)
 
 
+def compared(ctx: b.ReportContext, against: str, by: tuple[str, ...] = (), kpis: tuple[str, ...] | None = None):
+    """``compare.compare`` of the report's period against ``against``, once per report."""
+    from toolkit.compare import compare
+
+    ids = tuple(kpis if kpis is not None else ctx.targeted())
+    return ctx.memo(("compare", against, by, ids),
+                    lambda: compare(ctx.frames, ctx.period, against, by=by, kpis=list(ids), config=ctx.config))
+
+
+def change_cell(ctx: b.ReportContext, kpi_id: str, c) -> Cell:
+    """A change coloured by the KPI's direction; a tested survey KPI whose change does not pass says so."""
+    if c is None or c.change is None:
+        return Cell(DASH)
+    text = b.change_text(ctx, kpi_id, c.change)
+    if c.significant is False:
+        text += f" ({ctx.t('word.not_significant')})"
+    elif c.significant:
+        text += f" ({ctx.t('word.significant')})"
+    good = b.improved(kpi_id, c.change)
+    return Cell(text, "" if good is None else ("good" if good else "bad"))
+
+
 def _trends(ctx: b.ReportContext, months: KpiResult, centre: Group, prev: Group | None,
             last_year: Group | None) -> TrendsSection | Absent:
     groups = months.groups
@@ -241,28 +275,22 @@ def _trends(ctx: b.ReportContext, months: KpiResult, centre: Group, prev: Group 
         return Absent(ctx.t("absent.trend"))
     main = [k for k in ctx.targeted() if any(g.kpis[k].value is not None for g in groups)][:TREND_CHARTS]
     charts = [trend_chart_for(ctx, k, groups, centre.kpis[k].target) for k in main]
+    mom = compared(ctx, "previous").groups[0].kpis
+    yoy = compared(ctx, "last-year").groups[0].kpis
     rows = []
     for k in ctx.targeted():
-        now = centre.kpis[k]
-        mom = b.delta(now, prev.kpis.get(k) if prev else None)
-        yoy = b.delta(now, last_year.kpis.get(k) if last_year else None)
         rows.append(Row([
             Cell(ctx.name(k), "strong"),
-            Cell(b.value_text(ctx, k, now.value)),
-            Cell(b.value_text(ctx, k, prev.kpis[k].value) if prev else DASH),
-            _change_cell(ctx, k, mom),
-            Cell(b.value_text(ctx, k, last_year.kpis[k].value) if last_year else DASH),
-            _change_cell(ctx, k, yoy),
+            Cell(b.value_text(ctx, k, centre.kpis[k].value)),
+            Cell(b.value_text(ctx, k, mom[k].baseline)),
+            change_cell(ctx, k, mom[k]),
+            Cell(b.value_text(ctx, k, yoy[k].baseline)),
+            change_cell(ctx, k, yoy[k]),
         ]))
     table = Table([ctx.t("header.kpi"), ctx.t("header.actual"), ctx.t("header.previous"), ctx.t("header.mom"),
                    ctx.t("header.last_year"), ctx.t("header.yoy")], rows, numeric=[1, 2, 3, 4, 5],
                   caption=ctx.t("note.changes"))
     return TrendsSection(charts, table)
-
-
-def _change_cell(ctx: b.ReportContext, kpi_id: str, d: float | None) -> Cell:
-    good = b.improved(kpi_id, d)
-    return Cell(b.change_text(ctx, kpi_id, d), "" if good is None else ("good" if good else "bad"))
 
 
 # -- teams and agents ---------------------------------------------------------------------
@@ -288,15 +316,24 @@ def _row_class(g: Group) -> str:
 
 
 def team_ranking(ctx: b.ReportContext, result: KpiResult) -> tuple[Table, list[Group]]:
-    """Teams by rank: rank, team, score, contacts, flag; the group without a team is left out (noted)."""
-    teams = sorted(b.keyed_groups(result, "team", ctx.config), key=lambda g: (g.rank is None, g.rank or 0, -(g.score or 0)))
-    rows = [Row([Cell(str(g.rank) if g.rank else DASH), Cell(g.keys["team"], "strong"), Cell(ctx.fmt.number(g.score, 1)),
-                 Cell(ctx.fmt.number(g.kpis["contacts"].value if "contacts" in g.kpis else g.n)), Cell(flag_text(ctx, g))],
+    """Teams by the engine's rank: rank, team, score, contacts, flag; the group without a team
+    (flagged ``unassigned`` by the engine, never ranked) is listed last, greyed, with a note."""
+    teams = sorted(b.keyed_groups(result, "team"), key=lambda g: (g.rank is None, g.rank or 0, -(g.score or 0)))
+
+    def contacts(g: Group) -> str:
+        return ctx.fmt.number(g.kpis["contacts"].value if "contacts" in g.kpis else g.n)
+
+    rows = [Row([Cell(str(g.rank) if g.rank else DASH), Cell(g.keys["team"], "strong nowrap"),
+                 Cell(ctx.fmt.number(g.score, 1)), Cell(contacts(g)), Cell(flag_text(ctx, g))],
                 _row_class(g)) for g in teams]
     note = ""
-    orphans = [g for g in result.groups if g.keys.get("team") in (None, "")]
-    if orphans and "contacts" in orphans[0].kpis:
-        note = sentence("note.no_team", ctx.locale, n=ctx.fmt.number(orphans[0].kpis["contacts"].value))
+    orphans = [g for g in result.groups if "unassigned" in g.flags]
+    if orphans and teams:
+        g = orphans[0]
+        rows.append(Row([Cell(DASH), Cell(ctx.t("word.unassigned"), "nowrap"), Cell(ctx.fmt.number(g.score, 1)),
+                         Cell(contacts(g)), Cell(ctx.t("word.not_ranked_short"))], "small gap-before"))
+        if "contacts" in g.kpis:
+            note = sentence("note.no_team", ctx.locale, n=ctx.fmt.number(g.kpis["contacts"].value))
     table = Table([ctx.t("header.rank"), ctx.t("header.team"), ctx.t("header.score"), ctx.t("header.contacts"),
                    ctx.t("header.flag")], rows, numeric=[0, 2, 3], caption=ctx.t("note.ranking"), note=note)
     return table, teams
@@ -327,29 +364,51 @@ def _teams(ctx: b.ReportContext) -> TeamsSection | Absent:
 
 
 def _versus(ctx: b.ReportContext, teams: list[Group]) -> Table | None:
-    """Each targeted or benchmarked KPI: centre, best team, and each configured benchmark."""
-    centre = ctx.kpis().groups[0]
+    """Each targeted or benchmarked KPI: the centre, the best team and the centre's distance to it
+    (``compare(…, "teams")``), and the centre against each configured benchmark (``compare(…, "benchmark")``)."""
     benches = ctx.config.benchmarks
-    ids = list(dict.fromkeys([*ctx.targeted(), *(k for bench in benches.values() for k in bench)]))
+    ids = tuple(dict.fromkeys([*ctx.targeted(), *(k for bench in benches.values() for k in bench)]))
+    if not teams:
+        return None
+    by_team = compared(ctx, "teams", ("team",), ids)
+    bench = {}
+    if benches:
+        for g in compared(ctx, "benchmark", (), ids).groups:
+            bench[g.keys["benchmark"]] = g.kpis
+    centre = ctx.kpis().groups[0]
     rows = []
     for k in ids:
-        direction = b.direction_of(k)
-        valued = [g for g in teams if g.kpis[k].value is not None and not g.kpis[k].small_sample]
-        best = None
-        if valued and direction != "none":
-            pick = max if direction == "up" else min
-            best = pick(valued, key=lambda g: g.kpis[k].value)
-        cells = [Cell(ctx.name(k), "strong"), Cell(b.value_text(ctx, k, centre.kpis[k].value)),
-                 Cell(f"{b.value_text(ctx, k, best.kpis[k].value)} ({best.keys['team']})" if best else DASH)]
-        cells += [Cell(b.value_text(ctx, k, bench.get(k))) for bench in benches.values()]
+        best = next((g.kpis[k].extra for g in by_team.groups if "best" in g.kpis[k].extra), None)
+        cv = centre.kpis[k].value
+        cells = [Cell(ctx.name(k), "strong"), Cell(b.value_text(ctx, k, cv))]
+        if best is not None:
+            cells.append(Cell(f"{b.value_text(ctx, k, best['best'])} ({best['best_keys'].get('team')})"))
+            cells.append(change_cell(ctx, k, _Delta(None if cv is None else float(cv) - best["best"])))
+        else:
+            cells += [Cell(DASH), Cell(DASH)]
+        for name in benches:
+            c = bench.get(name, {}).get(k)
+            cells.append(Cell(b.value_text(ctx, k, c.baseline) if c else DASH))
+            cells.append(change_cell(ctx, k, c))
         rows.append(Row(cells))
-    headers = [ctx.t("header.kpi"), ctx.t("word.centre"), ctx.t("word.best_team"), *benches]
-    return Table(headers, rows, numeric=list(range(1, len(headers))))
+    headers = [ctx.t("header.kpi"), ctx.t("word.centre"), ctx.t("word.best_team"), ctx.t("header.vs_best")]
+    for name in benches:
+        headers += [name, sentence("header.vs_bench", ctx.locale, name=name)]
+    return Table(headers, rows, numeric=list(range(1, len(headers))), caption=ctx.t("note.versus"))
+
+
+class _Delta:
+    """A bare change for ``change_cell`` (no significance test: a team is not a sample of the centre)."""
+
+    significant = None
+
+    def __init__(self, change: float | None) -> None:
+        self.change = change
 
 
 def _agents(ctx: b.ReportContext) -> AgentsSection | Absent:
     result = ctx.kpis(by=("agent_id",))
-    agents = b.keyed_groups(result, "agent_id", ctx.config)
+    agents = b.keyed_groups(result, "agent_id")
     if not agents:
         return Absent(ctx.t("absent.agents"))
     directory = b.agent_directory(ctx)
@@ -402,52 +461,194 @@ def gap_headline(ctx: b.ReportContext, kpi_id: str, kv: KpiValue) -> str:
                     achievement=ctx.fmt.achievement(kv.achievement))
 
 
-def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = 5) -> Table | None:
-    """Teams furthest from the KPI's target (value, achievement, contacts), worst first."""
-    teams = [g for g in b.keyed_groups(ctx.kpis(by=("team",)), "team", ctx.config) if g.kpis[kpi_id].value is not None]
-    if len(teams) < 2:
+def driver_label(ctx: b.ReportContext, by: str, key: str | None) -> str:
+    """A driver group as a reader names it: ``"Team C"``, ``"queue billing"``, ``"contacts without a team"``."""
+    if key is None or key == "":
+        return ctx.t(f"driver.no_{by}")
+    return key if by == "team" else sentence(f"driver.{by}", ctx.locale, name=str(key))
+
+
+def drivers_of(ctx: b.ReportContext, kpi_id: str, by: str):
+    """``drivers.gap_drivers`` of one KPI over ``by`` (team or queue), once per report; None without a target."""
+    from toolkit.drivers import gap_drivers
+
+    def make():
+        try:
+            if kpi_id not in ctx.targeted():
+                grouped = None
+            else:  # the team grouping is the Teams section's; others hold the targeted KPIs only
+                grouped = ctx.kpis(by=(by,)) if by == "team" else ctx.kpis(by=(by,), kpis=tuple(ctx.targeted()))
+            return gap_drivers(ctx.frames, ctx.period, kpi_id, by=by, config=ctx.config,
+                               results=(ctx.kpis(), grouped) if grouped is not None else None)
+        except CxtkError:
+            return None
+
+    return ctx.memo(("drivers", kpi_id, by), make)
+
+
+def main_driver(ctx: b.ReportContext, kpi_id: str) -> tuple[str, float] | None:
+    """The team (else queue) feeding most of a KPI's gap and its share of the excess."""
+    for by in DRIVER_FIELDS:
+        d = drivers_of(ctx, kpi_id, by)
+        if d is None or d.rows.height < 2:
+            continue
+        top = d.rows.row(0, named=True)
+        if top["offsets"] or not top["contribution"] or top["share_of_excess"] is None:
+            continue
+        return driver_label(ctx, by, top[by]), float(top["share_of_excess"])
+    return None
+
+
+def driver_sentence(ctx: b.ReportContext, kpi_id: str) -> str:
+    """"Team C accounts for 41 % of the Average handling time gap." (empty when no group drives it)."""
+    top = main_driver(ctx, kpi_id)
+    if top is None:
+        return ""
+    return sentence("summary.driver", ctx.locale, driver=top[0], share=ctx.fmt.percent(top[1], 0), kpi=ctx.name(kpi_id))
+
+
+def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS) -> Table | None:
+    """Teams and queues behind the gap (``drivers.gap_drivers``): sample, value, share of contacts,
+    contribution to the gap and share of it; the groups feeding the gap most come first."""
+    f = ctx.fmt
+    rows = []
+    for by in DRIVER_FIELDS:
+        d = drivers_of(ctx, kpi_id, by)
+        if d is None or d.rows.height < 2:
+            continue
+        for i, r in enumerate(d.rows.head(limit).iter_rows(named=True)):
+            share = ctx.t("word.offsets") if r["offsets"] else f.percent(r["share_of_excess"], 0)
+            cls = ("good" if r["offsets"] else "") + (" gap-before" if i == 0 and rows else "")
+            rows.append(Row([Cell(ctx.t(f"header.{by}") if i == 0 else "", "strong"),
+                             Cell(driver_label(ctx, by, r[by])), Cell(f.number(r["n"])),
+                             Cell(b.value_text(ctx, kpi_id, r["value"])), Cell(f.percent(r["share"], 0)),
+                             Cell(b.change_text(ctx, kpi_id, r["contribution"])), Cell(share, "strong")], cls.strip()))
+    if not rows:
         return None
-    teams.sort(key=lambda g: g.kpis[kpi_id].achievement if g.kpis[kpi_id].achievement is not None else 9)
-    rows = [Row([Cell(g.keys["team"], "strong"), Cell(b.value_text(ctx, kpi_id, g.kpis[kpi_id].value)),
-                 Cell(b.target_text(ctx, kpi_id, g.kpis[kpi_id].target)), Cell(ctx.fmt.achievement(g.kpis[kpi_id].achievement)),
-                 Cell(ctx.fmt.number(g.kpis[kpi_id].n))],
-                "unmet" if g.kpis[kpi_id].met is False else "") for g in teams[:limit]]
-    return Table([ctx.t("header.team"), ctx.t("header.actual"), ctx.t("header.target"), ctx.t("header.achievement"),
-                   ctx.t("header.n")], rows, numeric=[1, 2, 3, 4], caption=ctx.t("note.gap_teams"))
+    return Table(["", "", ctx.t("header.n"), ctx.t("header.actual"), ctx.t("header.share_n"),
+                  ctx.t("header.contribution"), ctx.t("header.share_gap")], rows, numeric=[2, 3, 4, 5, 6],
+                 caption=ctx.t("note.gap_drivers"))
 
 
-def hours_chart(ctx: b.ReportContext, kpi_id: str, by_hour: KpiResult) -> Chart | None:
-    """The KPI by hour of day (hours with at least ``min_sample`` contacts), with its target line."""
+def hours_chart(ctx: b.ReportContext, kpi_id: str, target: float | None) -> Chart | None:
+    """The KPI by hour of day (``drivers.gap_by_hour``; hours with at least ``min_sample``), with its target line;
+    the caption names the hours that carry most of the gap."""
     from dataclasses import replace
 
+    import polars as pl
+
+    from toolkit.drivers import gap_by_hour
     from toolkit.report.charts import trend_chart
 
-    mins = ctx.config.definitions.min_sample
-    pts = [(g.keys["hour"], g.kpis[kpi_id]) for g in by_hour.groups
-           if g.keys.get("hour") is not None and g.kpis[kpi_id].value is not None and (g.kpis[kpi_id].n or 0) >= mins]
-    if len(pts) < 3:
+    try:
+        by_hour = ctx.kpis(by=("hour",), kpis=tuple(ctx.targeted())) if kpi_id in ctx.targeted() else None
+        hours = gap_by_hour(ctx.frames, ctx.period, kpi_id, config=ctx.config, result=by_hour)
+    except CxtkError:
         return None
-    pts.sort(key=lambda p: p[0])
-    series = [{"period": f"{h:02d}", "value": float(kv.value)} for h, kv in pts]  # type: ignore[arg-type]
-    target = pts[0][1].target
+    mins = ctx.config.definitions.min_sample
+    hours = hours.filter(pl.col("n") >= mins)
+    if hours.height < 3:
+        return None
+    series = [{"period": f"{h:02d}", "value": v} for h, v in hours.sort("hour").select("hour", "value").iter_rows()]
     unit = b.unit_of(kpi_id)
     name = ctx.name(kpi_id)
     svg = trend_chart(series, target, sentence("gap.by_hour", ctx.locale, kpi=name),
                       f"{name} ({ctx.t('unit.' + unit)})", unit=unit, x_title=ctx.t("word.hour_of_day"),
                       target_label=f"{ctx.t('word.target')} {b.value_text(ctx, kpi_id, target)}" if target is not None else "",
                       style=replace(ctx.style(), height=120))
-    worst = [h for h, kv in pts if kv.met is False]
-    caption = (sentence("gap.hours_caption", ctx.locale, hours=", ".join(f"{h:02d}:00" for h in worst[:6]),
-                        n=str(len(worst)))
-               if worst else ctx.t("gap.hours_none"))
+    worst = hours.filter(~pl.col("offsets") & (pl.col("share_of_excess") > 0)).head(3)
+    if worst.height == 0:
+        return Chart(svg, ctx.t("gap.hours_none"))
+    caption = sentence("gap.hours_caption", ctx.locale,
+                       hours=(", " if not ctx.zh else "、").join(f"{h:02d}:00" for h in worst["hour"]),
+                       share=ctx.fmt.percent(float(worst["share_of_excess"].sum()), 0))
     return Chart(svg, caption)
+
+
+def staffing_section(ctx: b.ReportContext) -> tuple[Chart | None, str]:
+    """Agents needed (Erlang C) against agents logged in by hour of day, weekday averages, and a sentence."""
+    from dataclasses import replace
+
+    import polars as pl
+
+    from toolkit.report.charts import staffing_chart
+    from toolkit.staffing_hours import staffing_by_hour, understaffed_hours
+
+    try:
+        frame = staffing_by_hour(ctx.frames, ctx.period, config=ctx.config)
+    except CxtkError:
+        return None, ""
+    frame = frame.filter(pl.col("agents_logged_in").is_not_null())
+    if frame.height < 3:
+        return None, ctx.t("gap.staffing_absent")
+    hours = [{"hour": r["hour"], "needed": r["agents_needed"], "logged_in": round(r["agents_logged_in"], 1)}
+             for r in frame.iter_rows(named=True)]
+    svg = staffing_chart(hours, ctx.t("word.understaffed"), ctx.t("word.hour_of_day"), ctx.t("word.agents"),
+                         needed_label=ctx.t("word.agents_needed"), logged_label=ctx.t("word.agents_logged_in"),
+                         style=replace(ctx.style(), height=150))
+    short = understaffed_hours(frame)
+    if short.height == 0:
+        return Chart(svg, ctx.t("gap.staffing_ok")), ""
+    sep = ", " if not ctx.zh else "、"
+    listed = sep.join(sentence("gap.short_hour", ctx.locale, hour=f"{r['hour']:02d}:00",
+                               n=ctx.fmt.number(r["shortfall"], 1)) for r in short.head(4).iter_rows(named=True))
+    return Chart(svg, sentence("gap.staffing_caption", ctx.locale, n=str(short.height), hours=listed)), ""
+
+
+def example_table(ctx: b.ReportContext, kpi_id: str) -> Table | None:
+    """10–20 failing contacts behind the gap (``drivers.example_contacts``), for review; no customer ids,
+    free text masked."""
+    import polars as pl
+
+    from toolkit.drivers import example_contacts
+    from toolkit.privacy import mask_expr
+
+    ix = ctx.frames.get("interactions")
+    if ix is None:
+        return None
+    try:
+        df = example_contacts(ix, ctx.period, kpi_id, config=ctx.config, n=EXAMPLES_SHOWN)
+    except CxtkError:
+        return None
+    if df.height == 0:
+        return None
+    df = df.with_columns(mask_expr(pl.col("topic").cast(pl.String)).alias("topic")) if "topic" in df.columns else df
+    f = ctx.fmt
+    rows = [Row([Cell(r["interaction_id"], "nowrap"), Cell(f"{r['arrived_at']:%m-%d %H:%M}" if r["arrived_at"] else DASH, "nowrap"),
+                 Cell(b.group_label(ctx, "channel", r.get("channel"))), Cell(r.get("queue") or DASH),
+                 Cell(r.get("team") or DASH), Cell(r.get("agent_id") or DASH), Cell(r.get("topic") or DASH),
+                 Cell(f.duration(r.get("wait_s"))), Cell(f.duration(r.get("handle_s")))])
+            for r in df.iter_rows(named=True)]
+    return Table([ctx.t("header.contact"), ctx.t("header.arrived"), ctx.t("header.channel"), ctx.t("header.queue"),
+                  ctx.t("header.team"), ctx.t("header.agent"), ctx.t("header.topic"), ctx.t("header.wait"),
+                  ctx.t("header.handle")], rows, numeric=[7, 8],
+                 caption=sentence("gap.examples_caption", ctx.locale, n=str(df.height), reason=ctx.t(f"reason.{kpi_id}")))
+
+
+def anomalies_of(ctx: b.ReportContext):
+    """``anomalies.find_anomalies`` of the period, once per report."""
+    from toolkit.anomalies import find_anomalies
+
+    return ctx.memo("anomalies", lambda: find_anomalies(ctx.frames, ctx.period, config=ctx.config))
+
+
+def special_review_callouts(ctx: b.ReportContext) -> list[Callout]:
+    """One warning per complaint surge (``anomalies.special_reviews``)."""
+    out = []
+    for r in anomalies_of(ctx).special_reviews:
+        out.append(Callout(sentence("gap.special_review", ctx.locale, start=r["start"], end=r["end"],
+                                    n=ctx.fmt.number(r["complaints"]), usual=ctx.fmt.number(r["usual_per_day"]),
+                                    topic=r.get("top_topic") or DASH,
+                                    queue=driver_label(ctx, "queue", r.get("top_queue"))),
+                           "warn", ctx.t("word.special_review")))
+    return out
 
 
 def _gaps(ctx: b.ReportContext, centre: Group) -> GapSection | Absent:
     unmet = unmet_ids(ctx, centre)
+    staffing, staffing_note = staffing_section(ctx)
     if not unmet:
-        return GapSection([])
-    by_hour = ctx.kpis(by=("hour",), kpis=tuple(unmet))
+        return GapSection([], staffing, staffing_note)
     unhappy = _unhappy_themes(ctx)
     items = []
     for k in unmet:
@@ -456,12 +657,17 @@ def _gaps(ctx: b.ReportContext, centre: Group) -> GapSection | Absent:
         note = b.note_for(ctx, k)
         if note:
             callouts.append(Callout(note, "info", ctx.t("word.note")))
+        if k == "complaint_rate":
+            callouts.extend(special_review_callouts(ctx))
         if kv.achievement is not None and kv.achievement <= 0.5:
             callouts.append(Callout(ctx.t("gap.data_check"), "warn"))
-        items.append(GapItem(k, ctx.name(k), gap_headline(ctx, k, kv), drivers=team_table(ctx, k), drivers_title=ctx.t("word.by_team"),
-                             hours_chart=hours_chart(ctx, k, by_hour),
-                             themes=unhappy if k in b.SATISFACTION_SET else [], callouts=callouts))
-    return GapSection(items)
+        items.append(GapItem(k, ctx.name(k), gap_headline(ctx, k, kv), drivers=team_table(ctx, k),
+                             drivers_title=driver_sentence(ctx, k) or ctx.t("word.drivers"),
+                             hours_chart=hours_chart(ctx, k, kv.target),
+                             staffing_note=ctx.t("gap.see_staffing") if k in QUEUE_TIME_KPIS and staffing else "",
+                             themes=unhappy if k in b.SATISFACTION_SET else [], examples=example_table(ctx, k),
+                             callouts=callouts))
+    return GapSection(items, staffing, staffing_note)
 
 
 def _unhappy_themes(ctx: b.ReportContext) -> list[str]:
@@ -493,21 +699,25 @@ def _theme_label(ctx: b.ReportContext, row: dict[str, Any]) -> str:
 
 
 def voc_section(ctx: b.ReportContext) -> VocSection | Absent:
-    """Themes of the period's comments with counts, shares and masked examples, and a bar chart."""
+    """Themes of the period's comments (``survey.survey_summary``: counts, shares, masked examples) and a bar chart."""
+    from toolkit.report.build_survey import survey_summary_of
     from toolkit.report.charts import share_bars
 
-    lf = ctx.frames.get("surveys")
-    if lf is None:
+    if ctx.frames.get("surveys") is None:
         return Absent(ctx.t("absent.surveys"))
-    rows = _theme_summary(ctx, b.in_period(lf, "sent_at", ctx.period, ctx.config.timezone))[:VOC_THEMES]
+    rows = [r for r in survey_summary_of(ctx).themes if r["count"]][:VOC_THEMES]
     if not rows:
         return Absent(ctx.t("absent.comments"))
-    themes = [Theme(_theme_label(ctx, r), ctx.fmt.number(r["count"]), ctx.fmt.percent(r["share"]),
+
+    def name(r: dict[str, Any]) -> str:
+        return r["label_zh"] if ctx.zh else r["label"]
+
+    themes = [Theme(name(r), ctx.fmt.number(r["count"]), ctx.fmt.percent(r["share"]),
                     [_clip(e) for e in r["examples"]]) for r in rows]
-    svg = share_bars([{"label": _theme_label(ctx, r), "share": r["share"]} for r in rows],
+    svg = share_bars([{"label": name(r), "share": r["share"]} for r in rows],
                      ctx.t("word.comment_themes"), ctx.t("word.share_of_comments"), style=ctx.style())
     top = rows[0]
-    caption = sentence("voc.caption", ctx.locale, theme=_theme_label(ctx, top), share=ctx.fmt.percent(top["share"]),
+    caption = sentence("voc.caption", ctx.locale, theme=name(top), share=ctx.fmt.percent(top["share"]),
                        low=ctx.fmt.percent(top["low_score_share"]))
     return VocSection(themes, Chart(svg, caption))
 
@@ -523,38 +733,101 @@ def _clip(text: str, limit: int = 180) -> str:
 # -- actions ---------------------------------------------------------------------------------
 
 
-def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
-    """Stored improvement actions: title, KPI, owner, due date, status; overdue (open past due at period end)."""
+def stored_actions(ctx: b.ReportContext):
+    """The stored actions with ``actions.action_status`` as of the period's end (None: no actions)."""
+    from toolkit.actions import action_status
     from toolkit.store import scan_dataset
 
+    def make():
+        try:
+            lf = scan_dataset(ctx.config, "actions")
+        except CxtkError:  # an unreadable actions store must not sink the whole report
+            return None
+        if lf is None:
+            return None
+        df = lf.collect()
+        return action_status(df, ctx.period.end) if df.height else None
+
+    return ctx.memo("actions", make)
+
+
+def effect_text(ctx: b.ReportContext, action: dict[str, Any]) -> str:
+    """``"83.0 % → 85.1 % (+2.1 pts, improved)"``: ``actions.before_after`` of a done action, in its scope."""
+    from toolkit.actions import before_after
+
     try:
-        lf = scan_dataset(ctx.config, "actions")
-    except Exception:  # noqa: BLE001 - an unreadable actions store must not sink the whole report
-        lf = None
-    if lf is None:
-        return Absent(ctx.t("absent.actions"))
-    df = lf.collect()
-    if df.height == 0:
-        return Absent(ctx.t("absent.actions"))
+        ba = before_after(action, ctx.frames, ctx.config)
+    except CxtkError:
+        return DASH
+    k = ba["kpi"]
+    before, after = ba["before"], ba["after"]
+    if not after or before["value"] is None or after["value"] is None:
+        return DASH
+    word = ctx.t(f"word.{ba['direction']}") if ba["direction"] else ""
+    change = b.change_text(ctx, k, ba["change"])
+    return (f"{b.value_text(ctx, k, before['value'])} → {b.value_text(ctx, k, after['value'])} "
+            f"({change}{', ' if not ctx.zh else ','}{word})" if word else f"({change})")
+
+
+def suggestions(ctx: b.ReportContext, centre: Group, actions) -> list[str]:
+    """Playbook proposals (``actions.suggest_actions``) for unmet KPIs without an open or done action,
+    naming the main driver team and the understaffed hours where the analysis found them."""
+    import polars as pl
+
+    from toolkit.actions import load_playbook, suggest_actions
+    from toolkit.staffing_hours import staffing_by_hour, understaffed_hours
+
+    unmet = unmet_ids(ctx, centre)
+    context: dict[str, dict[str, Any]] = {}
+    hours: list[int] = []
+    try:
+        frame = staffing_by_hour(ctx.frames, ctx.period, config=ctx.config)
+        hours = sorted(understaffed_hours(frame.filter(pl.col("agents_logged_in").is_not_null()))["hour"].to_list()[:4])
+    except CxtkError:
+        pass
+    for k in unmet:
+        d = drivers_of(ctx, k, "team")
+        top = d.rows.row(0, named=True) if d is not None and d.rows.height > 1 else None
+        team = top["team"] if top and not top["offsets"] and top["team"] else None
+        context[k] = {"team": team, "hours": hours if k in QUEUE_TIME_KPIS else []}
+    proposals = suggest_actions(unmet, actions, load_playbook(), ctx.locale, context=context)
+    out = [f"{ctx.name(p['kpi'])}{'：' if ctx.zh else ': '}{p['title']}{'。' if ctx.zh else '. '}{p['detail']}".strip()
+           for p in proposals]
+    proposed = {p["kpi"] for p in proposals}
+    covered = set() if actions is None else set(
+        actions.filter(pl.col("status").is_in(["open", "done"]))["kpi"].to_list())
+    out += [sentence("actions.none_for", ctx.locale, kpi=ctx.name(k)) for k in unmet
+            if k not in covered and k not in proposed]
+    return out
+
+
+def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
+    """Stored actions: title, KPI, scope, owner, due date, status (overdue: open past due at the period's end),
+    the before/after effect of done ones; playbook suggestions for unmet KPIs without an action."""
+    df = stored_actions(ctx)
+    centre = ctx.kpis().groups[0]
+    if df is None:
+        ideas = suggestions(ctx, centre, None)
+        return ActionsSection(None, ideas) if ideas else Absent(ctx.t("absent.actions"))
     rows = []
     for r in df.sort("due_on", nulls_last=True).iter_rows(named=True):
-        overdue = r.get("status") == "open" and r.get("due_on") is not None and r["due_on"] < ctx.period.end
-        status = ctx.t(f"status.{r.get('status') or 'open'}")
+        if r["overdue"]:
+            status = sentence("actions.overdue_days", ctx.locale, n=str(r["days_overdue"]))
+        else:
+            status = ctx.t(f"status.{r['status']}")
         rows.append(Row([
             Cell(r.get("title") or DASH, "strong"),
             Cell(ctx.name(r["kpi"]) if r.get("kpi") else DASH),
             Cell(r.get("scope") or DASH),
             Cell(r.get("owner") or DASH),
-            Cell(ctx.fmt.date(r.get("due_on"))),
-            Cell(ctx.t("word.overdue") if overdue else status, "bad" if overdue else ""),
-        ], "overdue" if overdue else ""))
+            Cell(ctx.fmt.date(r.get("due_on")), "nowrap"),
+            Cell(status, "bad" if r["overdue"] else ""),
+            Cell(effect_text(ctx, r) if r["status"] == "done" and r.get("kpi") else DASH),
+        ], "overdue" if r["overdue"] else ""))
     table = Table([ctx.t("header.action"), ctx.t("header.kpi"), ctx.t("header.scope"), ctx.t("header.owner"),
-                   ctx.t("header.due"), ctx.t("header.status")], rows, caption=ctx.t("note.actions"))
-    centre = ctx.kpis().groups[0]
-    covered = set(df["kpi"].to_list())
-    suggestions = [sentence("actions.none_for", ctx.locale, kpi=ctx.name(k)) for k in unmet_ids(ctx, centre)
-                   if k not in covered]
-    return ActionsSection(table, suggestions)
+                   ctx.t("header.due"), ctx.t("header.status"), ctx.t("header.effect")], rows,
+                  caption=ctx.t("note.actions"))
+    return ActionsSection(table, suggestions(ctx, centre, df))
 
 
 # -- data quality --------------------------------------------------------------------------
@@ -601,19 +874,23 @@ def ingest_totals(ctx: b.ReportContext) -> dict[str, dict[str, int]]:
 
 
 def quality_notes(ctx: b.ReportContext, centre: Group) -> list[Callout]:
-    """Outage windows excluded in the period, small samples, FCR method."""
+    """Outage windows excluded (``anomalies.outage_windows``), data checks, complaint surges, small samples, FCR method."""
     f = ctx.fmt
+    found = anomalies_of(ctx)
     notes = []
-    lo, hi = ctx.period.bounds()
-    result = ctx.kpis()
-    for o in ctx.config.outages:
-        if o.start.replace(tzinfo=None) < hi and o.end.replace(tzinfo=None) > lo:
-            notes.append(Callout(sentence("dq.outage", ctx.locale, start=f"{o.start:%Y-%m-%d %H:%M}",
-                                          end=f"{o.end:%H:%M}" if o.end.date() == o.start.date() else f"{o.end:%Y-%m-%d %H:%M}",
-                                          reason=o.reason or DASH), "warn"))
-    if notes and result.excluded.get("outage_contacts"):
-        notes.append(Callout(sentence("dq.outage_contacts", ctx.locale,
-                                      n=f.number(result.excluded["outage_contacts"])), "warn"))
+    for o in found.outages:
+        start, end = o["start"].replace("T", " ")[:16], o["end"].replace("T", " ")[:16]
+        if end[:10] == start[:10]:
+            end = end[11:]
+        notes.append(Callout(sentence("dq.outage", ctx.locale, start=start, end=end, reason=o.get("reason") or DASH,
+                                      n=f.number(o["contacts_excluded"])), "warn"))
+    for k in ctx.targeted():
+        if any(line.startswith(f"verify: {k} is ") for line in found.data_checks):
+            kv = centre.kpis[k]
+            notes.append(Callout(sentence("dq.data_check", ctx.locale, kpi=ctx.name(k),
+                                          actual=b.value_text(ctx, k, kv.value), target=b.value_text(ctx, k, kv.target)),
+                                 "warn"))
+    notes.extend(special_review_callouts(ctx))
     small = [ctx.name(k) for k, kv in centre.kpis.items() if kv.small_sample and kv.value is not None]
     if small:
         notes.append(Callout(sentence("dq.small", ctx.locale, kpis=", ".join(small),

@@ -126,13 +126,16 @@ def _top_gaps(ctx: b.ReportContext, centre: Group) -> list[GapItem] | Absent:
     unmet = mb.unmet_ids(ctx, centre)[:TOP_GAPS]
     if not unmet:
         return Absent(ctx.t("absent.gaps"))
-    return [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]), drivers=mb.team_table(ctx, k, limit=3))
+    return [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]), drivers=mb.team_table(ctx, k, limit=3),
+                    drivers_title=mb.driver_sentence(ctx, k))
             for k in unmet]
 
 
 def _actions(ctx: b.ReportContext) -> Table | Absent:
     sec = mb.actions_section(ctx)
-    return sec if isinstance(sec, Absent) else sec.actions
+    if isinstance(sec, Absent):
+        return sec
+    return sec.actions if sec.actions is not None else Absent(ctx.t("absent.actions"))
 
 
 __all__ = ["build_quarterly", "quarterly_from_context"]

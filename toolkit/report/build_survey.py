@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from toolkit.report import build as b
 from toolkit.report import build_monthly as mb
+from toolkit.report.fmt import DASH
 from toolkit.report.labels import sentence
-from toolkit.report.viewmodel import Absent, Cell, Chart, Row, ScorecardSection, SurveyVM, Table
+from toolkit.report.viewmodel import Absent, Callout, Cell, Chart, Row, ScorecardSection, SurveyVM, Table
 
 if TYPE_CHECKING:
     from toolkit.config import Config
@@ -40,24 +41,69 @@ def survey_from_context(ctx: b.ReportContext) -> SurveyVM:
     denom = rr.extra.get("denominator", "surveys sent")
     note = sentence("survey.denominator", ctx.locale, n=ctx.fmt.number(rr.n),
                     denominator=ctx.t("dq.denominator." + ("answered" if denom.startswith("answered") else "sent")))
-    rows = [b.satisfaction_row(ctx, k, centre.kpis[k]) for k in SURVEY_KPIS
+    summary = survey_summary_of(ctx)
+    sg = summary.groups[0] if summary.groups else None
+    kv = sg.kpis if sg is not None else centre.kpis  # the summary's values carry the CES interval too
+    rows = [b.satisfaction_row(ctx, k, kv.get(k) or centre.kpis[k]) for k in SURVEY_KPIS
             if centre.kpis[k].value is not None or centre.kpis[k].target is not None]
     return SurveyVM(
         meta=meta,
         response_tiles=tiles,
         response_note=note,
         kpis=ScorecardSection(rows, note=ctx.t("note.satisfaction")),
-        significance=None,
-        distributions=_distributions(ctx),
+        significance=significance_table(ctx, summary),
+        distributions=_distributions(ctx, summary),
         breakdown=_breakdown(ctx),
         themes=mb.voc_section(ctx),
         top_terms=_top_terms(ctx),
         followups=_followups(ctx),
         followup_note=_followup_note(ctx),
+        warnings=nonresponse_callouts(ctx, summary),
     )
 
 
-def _distributions(ctx: b.ReportContext) -> list[Chart] | Absent:
+def survey_summary_of(ctx: b.ReportContext):
+    """``survey.survey_summary`` of the report's period (masked), once per report."""
+    from toolkit.survey import survey_summary
+
+    return ctx.memo("survey_summary", lambda: survey_summary(ctx.frames, ctx.period, config=ctx.config, mask=True))
+
+
+def significance_table(ctx: b.ReportContext, summary) -> Table | None:
+    """Each tested survey KPI against the previous period: values, change, test, p-value, verdict."""
+    if not summary.groups:
+        return None
+    rows = []
+    for k, c in summary.groups[0].change.items():
+        if c.value is None and c.baseline is None:
+            continue
+        good = b.improved(k, c.change)
+        verdict = (ctx.t("word.small_sample") if c.small_sample else
+                   ctx.t("word.significant") if c.significant else
+                   ctx.t("word.not_significant") if c.significant is False else DASH)
+        rows.append(Row([Cell(ctx.name(k), "strong"), Cell(b.value_text(ctx, k, c.value)),
+                         Cell(b.value_text(ctx, k, c.baseline)),
+                         Cell(b.change_text(ctx, k, c.change), "" if good is None else ("good" if good else "bad")),
+                         Cell(ctx.t(f"test.{k}")), Cell(ctx.fmt.number(c.p_value, 3)),
+                         Cell(verdict, "strong" if c.significant else "muted")]))
+    if not rows:
+        return None
+    return Table([ctx.t("header.kpi"), ctx.fmt.period(summary.period.label), ctx.fmt.period(summary.baseline_period.label),
+                  ctx.t("header.change"), ctx.t("header.test"), ctx.t("header.p_value"), ctx.t("header.verdict")],
+                 rows, numeric=[1, 2, 3, 5], caption=ctx.t("survey.significance_caption"))
+
+
+def nonresponse_callouts(ctx: b.ReportContext, summary) -> list[Callout]:
+    """The non-response check: a warning per material difference, else one line saying there is none."""
+    warned = summary.nonresponse_warnings
+    if warned:
+        return [Callout(w["zh-CN"] if ctx.zh else w["en"], "warn", ctx.t("word.nonresponse")) for w in warned]
+    if summary.nonresponse:
+        return [Callout(ctx.t("survey.nonresponse_ok"), "info", ctx.t("word.nonresponse"))]
+    return []
+
+
+def _distributions(ctx: b.ReportContext, summary) -> list[Chart] | Absent:
     from dataclasses import replace
 
     from toolkit.report.charts import distribution_chart
@@ -67,8 +113,8 @@ def _distributions(ctx: b.ReportContext) -> list[Chart] | Absent:
     low = ctx.config.definitions.low_score_max
     for col, lo, hi, kpi, low_max, high_min in (("csat", 1, 5, "csat", low, ctx.config.definitions.csat_satisfied_min),
                                                  ("nps", 0, 10, "nps", 6, 9)):
-        counts = b.score_counts(ctx, col, lo, hi)
-        if not counts:
+        counts = summary.groups[0].distribution.get(col) if summary.groups else None
+        if not counts or not sum(counts.values()):
             continue
         svg = distribution_chart(counts, ctx.name(kpi), f"{ctx.t('word.score')} ({lo}–{hi})", ctx.t("word.responses"),
                                  low_max=low_max, high_min=high_min, style=style)
@@ -104,17 +150,8 @@ def _breakdown(ctx: b.ReportContext) -> Table | Absent:
 
 
 def _top_terms(ctx: b.ReportContext) -> list[str]:
-    import polars as pl
-
-    from toolkit.themes import top_terms
-
-    lf = ctx.frames.get("surveys")
-    if lf is None:
-        return []
-    comments = (b.in_period(lf, "sent_at", ctx.period, ctx.config.timezone)
-                .select(pl.col("comment").drop_nulls()).collect()["comment"])
-    terms = top_terms(comments, n=TOP_TERMS, mask=True)
-    return [f"{term} ({ctx.fmt.number(n)})" for term, n in terms]
+    """The most frequent words of the comments (masked, Chinese segmented) from the survey summary."""
+    return [f"{term} ({ctx.fmt.number(n)})" for term, n in survey_summary_of(ctx).top_terms[:TOP_TERMS]]
 
 
 def _followup_frame(ctx: b.ReportContext):

@@ -272,9 +272,11 @@ class AgentsSection:
 
 @dataclass
 class GapSection:
-    """§8: one ``GapItem`` per unmet KPI."""
+    """§8: one ``GapItem`` per unmet KPI; the understaffed-hours chart (Erlang C) once for the centre."""
 
     items: list[GapItem]
+    staffing: Chart | None = None
+    staffing_note: str = ""
 
 
 @dataclass
@@ -289,7 +291,7 @@ class VocSection:
 class ActionsSection:
     """§10: actions table (overdue rows classed ``overdue``) and suggested new actions."""
 
-    actions: Table
+    actions: Table | None
     suggestions: list[str] = field(default_factory=list)
 
 
@@ -351,6 +353,7 @@ class SurveyVM:
     top_terms: list[str] = field(default_factory=list)
     followups: Table | Sec = None
     followup_note: str = ""
+    warnings: list[Callout] = field(default_factory=list)  # non-response check
 
 
 @dataclass
