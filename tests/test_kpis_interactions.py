@@ -67,7 +67,7 @@ EXPECTED = {
     "avg_talk_s": 150.0,  # (100 + 200 + 300 + 0) / 4: email's missing talk counts 0 beside its acw
     "avg_hold_s": 5.0,  # (20 + 0 + 0 + 0) / 4
     "avg_acw_s": 157.5,  # (30 + 0 + 0 + 600) / 4
-    "transfer_rate": 1 / 7,  # row 2 of 7 handled (1, 2, 3, 6, 9, 10, 11)
+    "transfer_rate": 1 / 4,  # row 2 of the 4 answered (1, 2, 3, 6); e-mails and tickets are not answered
     "resolution_rate": 3 / 4,  # resolved known on 1, 2, 9, 11; true on 1, 9, 11
     "first_response_s": 3155.0,  # chat 20, email 7200, tickets 3600 and 1800 → 12620 / 4
     "resolution_time_s": 64800.0,  # median of 93600 (email) and 36000 (ticket 11)
@@ -128,6 +128,68 @@ def test_sla_counts_tickets_due_in_the_period_even_if_opened_before():
     r = run(rows, kpis=["sla_compliance", "contacts"])
     assert r.value("sla_compliance") == 1.0 and r.group().kpis["sla_compliance"].n == 1
     assert r.value("contacts") == 1
+
+
+def test_transfer_rate_counts_answered_phone_and_chat_only():
+    rows = [
+        # answered call, transferred twice: in numerator and denominator
+        dict(channel="phone", arrived_at=f"{D} 08:00", answered_at=f"{D} 08:00:05", transfers=2),
+        # answered chat, no transfer (null counts as 0): denominator only
+        dict(channel="chat", arrived_at=f"{D} 08:01", answered_at=f"{D} 08:01:05"),
+        # abandoned call carrying a transfer count: not answered, left out
+        dict(channel="phone", arrived_at=f"{D} 08:02", wait_s=30.0, transfers=1),
+        # handled e-mail and ticket, both transferred: handled but not "answered" (Volumes): left out
+        dict(channel="email", arrived_at=f"{D} 09:00", answered_at=f"{D} 10:00", transfers=1),
+        dict(channel="ticket", arrived_at=f"{D} 09:00", ended_at=f"{D} 12:00", transfers=3),
+    ]
+    # 1 transferred ÷ 2 answered (the old handled-based rule gave 3 ÷ 4)
+    r = run(rows, kpis=["transfer_rate"])
+    assert r.value("transfer_rate") == 0.5 and r.group().kpis["transfer_rate"].n == 2
+    only_tickets = run(rows[3:], kpis=["transfer_rate"]).group().kpis["transfer_rate"]
+    assert (only_tickets.value, only_tickets.n, only_tickets.note) == (None, 0, "no answered contacts")
+
+
+SLA_ROWS = [
+    # arrived 30 Sep, due 1 Oct 10:00, closed 1 Oct 09:00 resolved: met, October (day 01, hour 10)
+    dict(channel="ticket", team="A", arrived_at="2026-09-30 10:00", ended_at="2026-10-01 09:00",
+         resolved=True, sla_due_at="2026-10-01 10:00"),
+    # arrived 5 Oct, due 7 Oct 10:00, still open: missed, day 07 hour 10 (not its arrival day 05)
+    dict(channel="email", team="A", arrived_at=f"{D} 10:00", sla_due_at="2026-10-07 10:00"),
+    # arrived 5 Oct, due 7 Oct 15:00, closed 7 Oct 16:00: late, missed, day 07 hour 15
+    dict(channel="ticket", team="B", arrived_at=f"{D} 15:00", ended_at="2026-10-07 16:00",
+         resolved=True, sla_due_at="2026-10-07 15:00"),
+    # arrived 31 Oct, due 2 Nov: not due in October, whatever its arrival
+    dict(channel="ticket", team="B", arrived_at="2026-10-31 09:00", sla_due_at="2026-11-02 09:00"),
+    # a call of 5 Oct, so the arrival pass has a day of its own
+    dict(channel="phone", team="A", arrived_at=f"{D} 08:00", answered_at=f"{D} 08:00:05"),
+]
+
+
+def test_sla_groups_by_due_time_not_arrival():
+    r = run(SLA_ROWS, by=["month"], kpis=["sla_compliance", "contacts"])
+    # one October group only (no September group for the ticket that arrived 30 Sep):
+    # due in October = rows 1, 2, 3; met = row 1 → 1/3. Contacts by arrival: rows 2-5 = 4
+    assert [g.keys for g in r.groups] == [{"month": "2026-10"}]
+    assert r.value("sla_compliance", month="2026-10") == pytest.approx(1 / 3)
+    assert r.group(month="2026-10").kpis["sla_compliance"].n == 3
+    assert r.value("contacts", month="2026-10") == 4
+
+    by_day = run(SLA_ROWS, by=["day", "team"], kpis=["sla_compliance", "contacts"])
+    got = {(g.keys["day"], g.keys["team"]): (g.kpis["sla_compliance"].value, g.kpis["sla_compliance"].n,
+                                             g.kpis["contacts"].value) for g in by_day.groups}
+    assert got == {
+        ("2026-10-01", "A"): (1.0, 1, 0),  # row 1: due and met on the 1st; it arrived in September
+        ("2026-10-05", "A"): (None, 0, 2),  # rows 2 and 5 arrive on the 5th; nothing falls due that day
+        ("2026-10-05", "B"): (None, 0, 1),  # row 3 arrives on the 5th
+        ("2026-10-07", "A"): (0.0, 1, 0),  # row 2 due on the 7th, open
+        ("2026-10-07", "B"): (0.0, 1, 0),  # row 3 due on the 7th, closed late
+        ("2026-10-31", "B"): (None, 0, 1),  # row 4 arrives on the 31st, due in November
+    }
+    by_hour = run(SLA_ROWS, by=["hour"], kpis=["sla_compliance"])
+    # due hours: 10 (rows 1 met, 2 missed) and 15 (row 3 missed); arrival hours 8, 9 have no SLA due
+    sla = {g.keys["hour"]: (g.kpis["sla_compliance"].value, g.kpis["sla_compliance"].n) for g in by_hour.groups}
+    assert sla[10] == (0.5, 2) and sla[15] == (0.0, 1)
+    assert all(n == 0 for h, (_, n) in sla.items() if h not in (10, 15))
 
 
 def test_absent_inputs_are_null_with_a_note():

@@ -40,6 +40,7 @@ _SCHEMA_NAME = {
     "qa": "qa",
     "agent-status": "agent-status",
 }
+_DUE = "interactions:due"  # the aggregate of the KPIs keyed by sla_due_at, merged into interactions
 _NO_DATA = {
     "interactions": "no interactions data",
     "surveys": "no surveys data",
@@ -97,9 +98,13 @@ def compute_kpis(
         if missing:
             unavailable[ds] = missing
             continue
-        exprs: list[pl.Expr] = []
-        for k in wanted[ds]:
-            exprs += [e.alias(f"{k}:{name}") for name, e in REGISTRY[k].aggs(d).items()]
+        due_keyed = [k for k in wanted[ds] if REGISTRY[k].time_field == "sla_due_at"]
+        exprs = _agg_exprs([k for k in wanted[ds] if k not in due_keyed], d)
+        if due_keyed:
+            # A second, small pass: tickets due in the period, keyed by their due time.
+            due = _prepare_sla(lf, config, lo, hi).with_columns(_time_keys(ds, by))
+            sla_exprs = _agg_exprs(due_keyed, d)
+            queries[_DUE] = due.group_by(list(by)).agg(sla_exprs) if by else due.select(sla_exprs)
         if ds == "interactions":
             prepared, fcr_method = _prepare_interactions(lf, config, lo, hi, "fcr_rate" in wanted[ds])
             if fcr_method:
@@ -135,6 +140,8 @@ def compute_kpis(
             aggregated["interactions"] = q.collect()
 
     rows = {ds: _rows(df, by) for ds, df in aggregated.items() if df is not None}
+    for key, r in rows.pop(_DUE, {}).items():
+        rows.setdefault("interactions", {}).setdefault(key, {}).update(r)
     keys = sorted({k for r in rows.values() for k in r}, key=_sort_key) if by else [()]
     groups: list[Group] = []
     for key in keys:
@@ -172,6 +179,11 @@ def compute_kpis(
         excluded=excluded,
         notes=notes,
     )
+
+
+def _agg_exprs(ids: Sequence[str], d: Definitions) -> list[pl.Expr]:
+    """The named aggregations of these KPIs, aliased ``kpi:name``."""
+    return [e.alias(f"{k}:{name}") for k in ids for name, e in REGISTRY[k].aggs(d).items()]
 
 
 # --- preparation ----------------------------------------------------------
@@ -240,7 +252,6 @@ def _prepare_interactions(
     tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
     method = None
     in_p = _in("arrived_at", lo, hi)
-    sla_p = _in("sla_due_at", lo, hi).fill_null(False)
     if want_fcr:
         method = fcr.fcr_method(lf, lo, hi)
         if method == "derived":
@@ -250,17 +261,35 @@ def _prepare_interactions(
             pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at"),
             pl.lit(False).alias("_provisional"),
         )
-    lf = lf.filter(in_p | sla_p)
+    lf = lf.filter(in_p)
     out = _outage(config, tz)
     is_contact = (pl.col("direction").fill_null("inbound") == "inbound") & (pl.col("channel") != "ivr")
     return (
         lf.with_columns(
-            (in_p & ~out).alias("_p"),
-            (sla_p & ~out).alias("_sla_p"),
-            (in_p & out & is_contact).alias("_outage"),
-            pl.when(in_p).then(pl.col("arrived_at")).otherwise(pl.col("sla_due_at")).alias("_t"),
+            (~out).alias("_p"),
+            (out & is_contact).alias("_outage"),
+            pl.col("arrived_at").alias("_t"),
         ).with_columns(x.interaction_row_flags(d)),
         method,
+    )
+
+
+def _prepare_sla(lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime) -> pl.LazyFrame:
+    """Interactions whose SLA falls due in ``[lo, hi)``, timed (``_t``) by ``sla_due_at``.
+
+    A ticket opened 30 September and due 1 October counts for October, in October's
+    group: it is judged when it falls due, not when it arrived. Outages still go by arrival.
+    """
+    import polars as pl
+
+    tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
+    return (
+        lf.filter(_in("sla_due_at", lo, hi))
+        .with_columns(
+            (~_outage(config, tz)).alias("_sla_p"),
+            pl.lit(False).alias("_p"),
+            pl.col("sla_due_at").alias("_t"),
+        )
     )
 
 

@@ -1,10 +1,11 @@
 """Row-level Polars expressions named after the domain, composed into the KPI aggregations.
 
 Each function takes the definitions in force and returns a boolean or numeric
-expression over one canonical row. The compute step adds two helper columns
-before aggregating: ``_p`` (the row arrived in the period, outside any outage)
-and ``_sla_p`` (its SLA falls due in the period, outside any outage); derived
-FCR adds ``_next_at`` (the customer's next inbound contact strictly later).
+expression over one canonical row. The compute step adds a helper column
+before aggregating: ``_p`` (the row arrived in the period, outside any outage);
+the SLA pass, keyed by due time, adds ``_sla_p`` (its SLA falls due in the
+period, outside any outage); derived FCR adds ``_next_at`` (the customer's next
+inbound contact strictly later).
 """
 
 from __future__ import annotations
@@ -152,8 +153,9 @@ def contained() -> pl.Expr:
 
 
 def transferred() -> pl.Expr:
+    """An answered phone/chat contact passed on at least once (the base of ``transfer_rate``)."""
     pl = _pl()
-    return handled() & (pl.col("transfers").fill_null(0) > 0)
+    return answered() & (pl.col("transfers").fill_null(0) > 0)
 
 
 # --- FCR ------------------------------------------------------------------

@@ -39,6 +39,9 @@ class Kpi:
     formula_zh: str
     aggs: Aggs
     empty_note: str  # why the value is null when n is 0
+    # The time that puts a row in the period and in its month/day/hour group: arrival for
+    # most KPIs; SLA compliance counts tickets by when they fall due (kpis.md).
+    time_field: Literal["arrived_at", "sla_due_at"] = "arrived_at"
 
     @property
     def is_count(self) -> bool:
@@ -402,10 +405,10 @@ REGISTRY: dict[str, Kpi] = {
             "down",
             "rate",
             IX,
-            "handled contacts with transfers > 0 ÷ handled contacts",
-            "有转接的已处理交互 ÷ 已处理交互",
-            ratio_of(lambda d: x.transferred(), lambda d: x.handled()),
-            "no handled contacts",
+            "answered contacts with transfers > 0 ÷ answered contacts (phone and chat)",
+            "有转接的接通量 ÷ 接通量(电话与在线咨询)",
+            ratio_of(lambda d: x.transferred(), lambda d: x.answered()),
+            "no answered contacts",
         ),
         _K(
             "resolution_rate",
@@ -463,10 +466,12 @@ REGISTRY: dict[str, Kpi] = {
             "up",
             "rate",
             IX,
-            "tickets/emails due in the period resolved by sla_due_at ÷ those due (open ones count as missed)",
-            "期内到期的工单/邮件中按时解决的比例(未结或超时均为未达标)",
+            "tickets/emails due in the period resolved by sla_due_at ÷ those due (open ones count as missed); "
+            "grouped by month/day/hour of sla_due_at",
+            "期内到期的工单/邮件中按时解决的比例(未结或超时均为未达标);按到期时间分月/日/时",
             ratio_of(lambda d: x.sla_met(), lambda d: x.sla_due()),
             "no tickets or emails due in the period",
+            time_field="sla_due_at",
         ),
         _K(
             "complaint_rate",
