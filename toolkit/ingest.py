@@ -319,6 +319,8 @@ def ingest_files(
     chosen = mapping if isinstance(mapping, Mapping) or mapping is None else resolve_mapping(mapping, config)
     say = progress or (lambda _msg: None)
     for p in paths:
+        if Path(p).is_dir():
+            raise InputError(f"{p}: is a folder, not a file; give the export files inside it, e.g. {Path(p) / '*.csv'}")
         if not Path(p).is_file():
             raise InputError(f"{p}: file not found")
     results: list[FileResult] = []
