@@ -43,7 +43,7 @@ def kpi(
         KpiFormat, typer.Option("--format", help="table (for reading) or data: json, csv, xlsx, parquet.")
     ] = (KpiFormat.table),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file (required for xlsx and parquet).")
+        Path | None, typer.Option("--out", dir_okay=False, help="Write to this file (required for xlsx and parquet).")
     ] = None,
     input_file: Annotated[
         Path | None,

@@ -24,7 +24,7 @@ def _split(text: str | None) -> list[str]:
 @qa_app.command("sample")
 def sample_cmd(
     period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q3, 2026-W41, 2026 or a day range.")],
-    out: Annotated[Path, typer.Option("--out", help="The reviewer's worksheet to write: .csv or .xlsx.")],
+    out: Annotated[Path, typer.Option("--out", dir_okay=False, help="The reviewer's worksheet to write: .csv or .xlsx.")],
     rate: Annotated[float | None, typer.Option("--rate", help="Share of contacts to draw, e.g. 0.02.")] = None,
     size: Annotated[int | None, typer.Option("--size", help="Number of contacts to draw at random.")] = None,
     stratify: Annotated[
@@ -75,7 +75,7 @@ def summary_cmd(
     from toolkit.config import resolve_config
     from toolkit.errors import CxtkError
     from toolkit.periods import parse_period
-    from toolkit.qa import qa_summary
+    from toolkit.qa import check_period_has_reviews, qa_summary
     from toolkit.store import scan_dataset
 
     p = parse_period(period)
@@ -83,6 +83,7 @@ def summary_cmd(
     qa = scan_dataset(config, "qa")
     if qa is None:
         raise CxtkError("no QA reviews in the store; ingest some with `cxtk ingest qa FILE`")
+    check_period_has_reviews(qa, p)
     s = qa_summary(qa, p, _split(by), pass_mark=config.definitions.qa_pass_mark)
     if fmt == Format.json:
         typer.echo(json.dumps(s.to_dict(), ensure_ascii=False, indent=2, default=str))

@@ -105,7 +105,7 @@ def followups(
     fmt: Annotated[
         FollowupFormat, typer.Option("--format", help="table, csv or xlsx (xlsx needs --out).")
     ] = (FollowupFormat.table),
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="Write to this file.")] = None,
     no_mask: NoMaskOption = False,
     now: Annotated[
         datetime | None,
