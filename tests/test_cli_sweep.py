@@ -48,3 +48,106 @@ def test_kpi_input_period_without_data(tmp_path, calls, cli, monkeypatch):
     r = cli("kpi", "--period", "2026-09", "--input", calls)
     assert r.code == 1
     assert one_line(r.err) == f"Error: no interactions in 2026-09 ({calls} has 2026-10 … 2026-10)"
+
+
+QA_CSV = """review_id,interaction_id,agent_id,team,reviewer,reviewed_at,attitude,communication,knowledge,problem_solving
+R1,1,a1,A,rev,2026-10-20 10:00:00,5,5,5,3
+"""
+
+
+@pytest.fixture
+def workspace(tmp_path, calls, cli, monkeypatch):
+    """A workspace with the three calls of October 2026 and one QA review; the current folder."""
+    (tmp_path / "cxtk.yaml").write_text("name: t\ntimezone: UTC\n", encoding="utf-8")
+    (tmp_path / "qa.csv").write_text(QA_CSV, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("ingest", "interactions", "calls.csv").code == 0
+    assert cli("ingest", "qa", "qa.csv").code == 0
+    return tmp_path
+
+
+def mapping_file(path, arrived_at_sql: str):
+    """A mapping of calls.csv whose arrived_at comes from a SQL expression."""
+    path.write_text(
+        "name: m\ndataset: interactions\nfields:\n  interaction_id: interaction_id\n  channel: channel\n"
+        f"  arrived_at:\n    sql: \"{arrived_at_sql}\"\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_mapping_sql_with_unknown_column(workspace, cli):
+    # was: a page of Polars query plan and a traceback, from deep inside ingest
+    mapping_file(workspace / "m.yaml", "arrivd_at || ':00'")
+    r = cli("ingest", "interactions", "calls.csv", "--mapping", "m.yaml", "--dry-run")
+    assert r.code == 1
+    assert one_line(r.err) == (
+        "Error: calls.csv: mapping 'm', field 'arrived_at': SQL expression \"arrivd_at || ':00'\" uses column "
+        "'arrivd_at', which this file does not have; headers seen: interaction_id, channel, team, arrived_at, "
+        "answered_at, wait_s, talk_s"
+    )
+
+
+def test_mapping_sql_with_wrong_type(workspace, cli):
+    # was: InvalidOperationError traceback; columns are read as text, so `+ 1` on one cannot work
+    mapping_file(workspace / "m.yaml", "arrived_at + 1")
+    r = cli("ingest", "interactions", "calls.csv", "--mapping", "m.yaml", "--dry-run")
+    assert r.code == 1
+    assert one_line(r.err) == (
+        "Error: calls.csv: mapping 'm', field 'arrived_at': SQL expression 'arrived_at + 1' fails on this file "
+        "(every column is read as text): arithmetic on dtypes str and dyn int is not allowed "
+        "(lhs: column 'arrived_at', rhs: expression `dyn int: 1`); try an explicit cast first"
+    )
+
+
+def test_mapping_sql_that_works_still_ingests(workspace, cli):
+    mapping_file(workspace / "m.yaml", "arrived_at || ''")
+    r = cli("ingest", "interactions", "calls.csv", "--mapping", "m.yaml", "--dry-run", "--format", "json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["accepted"] == 3
+
+
+def test_ingest_a_folder(workspace, cli):
+    # was: "exports: file not found" for a folder that plainly exists
+    (workspace / "exports").mkdir()
+    r = cli("ingest", "interactions", "exports")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: exports: is a folder, not a file; give the export files inside it, e.g. exports/*.csv"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("kpi", "--period", "2026-10", "--format", "json", "--out", "outdir"),
+        ("survey", "followups", "--period", "2026-10", "--format", "csv", "--out", "outdir"),
+        ("qa", "sample", "--period", "2026-10", "--size", "1", "--out", "outdir"),
+        ("mapping", "suggest", "calls.csv", "--out", "outdir"),
+    ],
+)
+def test_out_is_a_folder_is_a_usage_error(workspace, cli, args):
+    # was: IsADirectoryError / xlsxwriter FileCreateError tracebacks (cxtk report already said this)
+    (workspace / "outdir").mkdir()
+    r = cli(*args)
+    assert r.code == 2
+    assert "Invalid value for '--out': file 'outdir' is a directory." in r.err
+
+
+def test_qa_summary_period_without_reviews(workspace, cli):
+    # was: exit 0 and a table of dashes for a month with no review at all
+    r = cli("qa", "summary", "--period", "2026-11", "--format", "json")
+    assert r.code == 1 and r.out == ""
+    assert one_line(r.err) == (
+        "Error: no QA reviews in 2026-11 (the store has 2026-10 … 2026-10); "
+        "pick another --period or ingest that month's reviews"
+    )
+    r = cli("qa", "summary", "--period", "2026-10", "--format", "json")
+    assert r.code == 0 and json.loads(r.out)["reviews"] == 1
+
+
+def test_qa_sample_unknown_stratum_lists_only_contact_fields(workspace, cli):
+    # was: the list ended with the sampler's internal column "_p"
+    r = cli("qa", "sample", "--period", "2026-10", "--size", "1", "--stratify", "teams", "--out", "s.csv")
+    assert r.code == 1
+    line = one_line(r.err)
+    assert line.startswith("Error: cannot stratify by teams; contact fields: interaction_id, source, channel, ")
+    assert ", team, " in line and "_p" not in line
