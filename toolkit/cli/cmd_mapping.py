@@ -65,4 +65,5 @@ def mapping_suggest(
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"Wrote {out}; check it, then: cxtk ingest DATASET {file.name} --mapping {out}")
+    if not state.quiet:
+        print(f"Wrote {out}; check it, then: cxtk ingest DATASET {file.name} --mapping {out}")

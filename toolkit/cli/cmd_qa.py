@@ -59,7 +59,8 @@ def sample_cmd(
     write_worksheet(qa_worksheet(s, prefix=f"QA-{p.label}-s{seed}"), out)
     counts = dict(s.group_by("sample_reason").len().iter_rows())
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-    typer.echo(f"wrote {out}: {s.height} contacts to review ({parts or 'none'})")
+    if not state.quiet:
+        typer.echo(f"wrote {out}: {s.height} contacts to review ({parts or 'none'})")
 
 
 @qa_app.command("summary")
