@@ -151,3 +151,47 @@ def test_qa_sample_unknown_stratum_lists_only_contact_fields(workspace, cli):
     line = one_line(r.err)
     assert line.startswith("Error: cannot stratify by teams; contact fields: interaction_id, source, channel, ")
     assert ", team, " in line and "_p" not in line
+
+
+def test_init_on_a_file(tmp_path, cli, monkeypatch):
+    # was: FileExistsError traceback from mkdir
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "acme").write_text("not a folder", encoding="utf-8")
+    r = cli("init", "acme")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: acme: is a file, not a folder; choose another folder"
+
+
+def test_init_where_no_folder_can_be_made(tmp_path, cli, monkeypatch):
+    # was: FileNotFoundError / NotADirectoryError traceback
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    r = cli("init", "afile/acme")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: afile/acme: cannot create this folder (Not a directory); choose one you can write to"
+
+
+def test_demo_never_wipes_a_real_workspace(tmp_path, cli, monkeypatch):
+    # was: `cxtk demo --out .` beside a real workspace/ folder deleted it (shutil.rmtree) without asking
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "workspace").mkdir()
+    (tmp_path / "workspace" / "cxtk.yaml").write_text("name: Our centre\n", encoding="utf-8")
+    r = cli("demo", "--out", ".", "--no-reports", "--scale", "0.01")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: workspace exists and is not a cxtk demo workspace; choose another --out"
+    assert (tmp_path / "workspace" / "cxtk.yaml").read_text(encoding="utf-8") == "name: Our centre\n"
+
+
+def test_quiet_silences_confirmations(workspace, cli):
+    # was: --quiet still printed "wrote …" (qa sample), "Wrote …; check it" (mapping suggest), "Next: …" (init)
+    r = cli("--quiet", "qa", "sample", "--period", "2026-10", "--size", "1", "--out", "s.csv")
+    assert (r.code, r.out, r.err) == (0, "", "")
+    assert (workspace / "s.csv").is_file()
+    r = cli("--quiet", "mapping", "suggest", "calls.csv", "--out", "m.yaml")
+    assert (r.code, r.out, r.err) == (0, "", "")
+    assert (workspace / "m.yaml").is_file()
+    r = cli("--quiet", "init", "other")
+    assert r.code == 0 and "Next:" not in r.out
+    # without --quiet the confirmation is there
+    r = cli("qa", "sample", "--period", "2026-10", "--size", "1", "--out", "s.csv")
+    assert r.code == 0 and r.out.startswith("wrote s.csv: ")
