@@ -68,6 +68,8 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: cannot be read (permission denied); check the file's permissions") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save the YAML file as UTF-8") from None
     return load_yaml_text(text, str(path))
