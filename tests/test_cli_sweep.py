@@ -195,3 +195,65 @@ def test_quiet_silences_confirmations(workspace, cli):
     # without --quiet the confirmation is there
     r = cli("qa", "sample", "--period", "2026-10", "--size", "1", "--out", "s.csv")
     assert r.code == 0 and r.out.startswith("wrote s.csv: ")
+
+
+def test_utf16_forced_on_a_file_without_bom(workspace, cli):
+    # was: "UnicodeError: UTF-16 stream does not start with BOM" traceback
+    r = cli("ingest", "interactions", "calls.csv", "--encoding", "utf-16", "--dry-run")
+    assert r.code == 1
+    assert one_line(r.err) == (
+        "Error: calls.csv: line 1 is not valid utf-16 text — pass --encoding with the file's real encoding "
+        "(e.g. utf-8, gb18030, latin-1)"
+    )
+
+
+def test_wrong_encoding_keeps_the_headers_message_short(workspace, cli):
+    # was: with utf-16-le forced, the whole file decoded into one "header" and was printed in full
+    big = workspace / "big.csv"
+    big.write_text(CSV + "".join(f"{i},phone,A,2026-10-03 09:00:00,,5,\n" for i in range(4, 400)), encoding="utf-8")
+    r = cli("ingest", "interactions", "big.csv", "--encoding", "utf-16-le", "--dry-run")
+    assert r.code == 1
+    line = one_line(r.err)
+    assert line.startswith("Error: big.csv: no mapping fits its headers (") and len(line) < 600
+    assert "…); the canonical interactions mapping needs interaction_id, channel, arrived_at" in line
+
+
+def test_unreadable_export(workspace, cli, monkeypatch):
+    # chmod 000 does not stop root (who runs CI), so the operating system's refusal is simulated
+    # where the reader first opens the file; was: PermissionError traceback for a non-root user
+    import toolkit.readers
+
+    def refuse(src):
+        raise PermissionError(13, "Permission denied", str(src))
+
+    monkeypatch.setattr(toolkit.readers, "_read_sample", refuse)
+    r = cli("ingest", "interactions", "calls.csv", "--dry-run")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: calls.csv: cannot be read (permission denied); check the file's permissions"
+
+
+def test_unreadable_config(workspace, cli, monkeypatch):
+    from pathlib import Path
+
+    real = Path.read_text
+
+    def read_text(self, *args, **kwargs):
+        if self.name == "cxtk.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    r = cli("--config", "cxtk.yaml", "kpi", "--period", "2026-10")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: cxtk.yaml: cannot be read (permission denied); check the file's permissions"
+
+
+def test_config_pointing_at_a_folder_or_nowhere(workspace, cli):
+    # was: "config file not found" for a folder that exists, and no hint for a wrong path
+    (workspace / "conf").mkdir()
+    r = cli("--config", "conf", "kpi", "--period", "2026-10")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: conf: is a folder; pass the config file itself, e.g. --config conf/cxtk.yaml"
+    r = cli("--config", "nowhere.yaml", "kpi", "--period", "2026-10")
+    assert r.code == 1
+    assert one_line(r.err) == "Error: nowhere.yaml: config file not found; check the --config path"
