@@ -257,3 +257,44 @@ def test_config_pointing_at_a_folder_or_nowhere(workspace, cli):
     r = cli("--config", "nowhere.yaml", "kpi", "--period", "2026-10")
     assert r.code == 1
     assert one_line(r.err) == "Error: nowhere.yaml: config file not found; check the --config path"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("kpi", "--period", "2026-10", "--format", "xlsx", "--out", "/proc/cxtk-k.xlsx"),  # xlsxwriter
+        ("kpi", "--period", "2026-10", "--format", "csv", "--out", "/proc/cxtk-k.csv"),  # Python open
+        ("qa", "sample", "--period", "2026-10", "--size", "1", "--out", "/proc/cxtk-s.csv"),  # Polars
+        ("survey", "followups", "--period", "2026-10", "--format", "csv", "--out", "/proc/cxtk-f.csv"),
+        ("mapping", "suggest", "calls.csv", "--out", "/proc/cxtk-m.yaml"),
+    ],
+)
+def test_output_that_cannot_be_written(workspace, cli, args):
+    # /proc refuses new files even to root; was: FileNotFoundError / FileCreateError tracebacks
+    if args[0] == "survey":
+        (workspace / "surveys.csv").write_text(
+            "response_id,interaction_id,sent_at,responded_at,csat\nS1,1,2026-10-01 09:30:00,2026-10-01 10:00:00,1\n", encoding="utf-8"
+        )
+        assert cli("ingest", "surveys", "surveys.csv").code == 0
+    r = cli(*args)
+    assert r.code == 1
+    assert one_line(r.err) == (
+        f"Error: {args[-1]}: cannot write it (No such file or directory); check the folder exists and is "
+        "writable and that the file is not open in another program"
+    )
+
+
+def test_writing_names_a_locked_output_but_not_other_files(tmp_path):
+    from toolkit.errors import CxtkError, writing
+
+    out = tmp_path / "kpis.xlsx"
+    # the analyst's usual case: the workbook is open in Excel
+    with pytest.raises(CxtkError) as info, writing(out):
+        raise PermissionError(13, "Permission denied", str(out))
+    assert str(info.value) == (
+        f"{out}: cannot write it (Permission denied); check the folder exists and is writable "
+        "and that the file is not open in another program"
+    )
+    # an OSError about another file (a template, a logo) is not blamed on the output
+    with pytest.raises(FileNotFoundError), writing(out):
+        raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "logo.svg"))

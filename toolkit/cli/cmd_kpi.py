@@ -74,12 +74,16 @@ def kpi(
 
         print_table(result)
         if out is not None:
+            from toolkit.errors import writing
             from toolkit.export import write_kpis
 
-            write_kpis(result, "csv" if out.suffix != ".json" else "json", out)
+            with writing(out):
+                write_kpis(result, "csv" if out.suffix != ".json" else "json", out)
         return
+    from toolkit.errors import writing
     from toolkit.export import write_kpis
 
-    write_kpis(result, fmt.value, out)
+    with writing(out):
+        write_kpis(result, fmt.value, out)
     if out is not None and not state.quiet:
         typer.echo(f"wrote {out}", err=True)

@@ -63,7 +63,10 @@ def mapping_suggest(
     if out is None:
         print(text, end="")
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    from toolkit.errors import writing
+
+    with writing(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
     if not state.quiet:
         print(f"Wrote {out}; check it, then: cxtk ingest DATASET {file.name} --mapping {out}")

@@ -45,7 +45,7 @@ def sample_cmd(
     (fill the score columns, then: cxtk ingest qa review.xlsx)
     """
     from toolkit.cli.cmd_analysis import load_workspace
-    from toolkit.errors import CxtkError
+    from toolkit.errors import CxtkError, writing
     from toolkit.qa import qa_sample, qa_worksheet, write_worksheet
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -56,7 +56,8 @@ def sample_cmd(
         include_complaints=include_complaints, key_customers=_split(key_customers), seed=seed,
         timezone=config.timezone,
     )  # fmt: skip
-    write_worksheet(qa_worksheet(s, prefix=f"QA-{p.label}-s{seed}"), out)
+    with writing(out):
+        write_worksheet(qa_worksheet(s, prefix=f"QA-{p.label}-s{seed}"), out)
     counts = dict(s.group_by("sample_reason").len().iter_rows())
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     if not state.quiet:
