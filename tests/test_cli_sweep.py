@@ -298,3 +298,31 @@ def test_writing_names_a_locked_output_but_not_other_files(tmp_path):
     # an OSError about another file (a template, a logo) is not blamed on the output
     with pytest.raises(FileNotFoundError), writing(out):
         raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "logo.svg"))
+
+
+@pytest.mark.parametrize(
+    ("period", "why"),
+    [
+        # was: "Invalid week: 54" (Python's words, capitalised mid-sentence, no range)
+        ("2026-W54", "week 54 does not exist (2026 has ISO weeks 1–53)"),
+        ("2025-W53", "week 53 does not exist (2025 has ISO weeks 1–52)"),
+        # was: "day is out of range for month", without saying which day
+        ("2026-10-32..2026-11-01", "2026-10-32 is not a day of the calendar"),
+        ("2026-02-29..2026-03-01", "2026-02-29 is not a day of the calendar"),
+        ("2026-13", "month 13 does not exist"),
+    ],
+)
+def test_impossible_periods_say_what_is_wrong(cli, period, why):
+    r = cli("kpi", "--period", period)
+    assert r.code == 1
+    assert one_line(r.err) == (
+        f"Error: period '{period}': {why}; accepted forms: 2026-10 (month), 2026-Q3 (quarter), "
+        "2026-W41 (ISO week), 2026 (year), 2026-10-01..2026-10-15 (days)"
+    )
+
+
+def test_week_53_of_a_long_year_is_accepted():
+    from toolkit.periods import parse_period
+
+    # 2026 starts on a Thursday, so it has 53 ISO weeks; W53 = Mon 28 Dec 2026 … Sun 3 Jan 2027
+    assert parse_period("2026-W53").to_dict() == {"label": "2026-W53", "start": "2026-12-28", "end": "2027-01-03"}
