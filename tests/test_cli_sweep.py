@@ -326,3 +326,27 @@ def test_week_53_of_a_long_year_is_accepted():
 
     # 2026 starts on a Thursday, so it has 53 ISO weeks; W53 = Mon 28 Dec 2026 … Sun 3 Jan 2027
     assert parse_period("2026-W53").to_dict() == {"label": "2026-W53", "start": "2026-12-28", "end": "2027-01-03"}
+
+
+@pytest.mark.parametrize(
+    ("field", "why"),
+    [
+        # was: "…'fields.interaction_id.str': Input should be a valid string; …'fields.interaction_id.int': …;
+        #       …'fields.interaction_id.function-after[_one_source(), FieldSpec]': give exactly one of …"
+        ("{column: interaction_id, sql: '1'}", "'fields.interaction_id': give exactly one of column, columns, sql or value"),
+        # was: the typo drowned among three branch errors, and no list of accepted keys
+        ("{colum: interaction_id}", "unknown key 'colum'; accepted keys: column, columns, sql, value, map, unit, format, "
+                                    "excel_serial, optional (under 'fields.interaction_id')"),
+        ("[a, b]", "'fields.interaction_id': Input should be a valid string or a valid integer or a valid dictionary "
+                   "or instance of FieldSpec"),
+    ],
+)
+def test_mapping_field_errors_name_the_branch_meant(workspace, cli, field, why):
+    (workspace / "m.yaml").write_text(
+        f"name: m\ndataset: interactions\nfields:\n  interaction_id: {field}\n  channel: channel\n"
+        "  arrived_at: arrived_at\n",
+        encoding="utf-8",
+    )
+    r = cli("ingest", "interactions", "calls.csv", "--mapping", "m.yaml", "--dry-run")
+    assert r.code == 1
+    assert one_line(r.err) == f"Error: m.yaml, line 4: {why}"
