@@ -204,6 +204,8 @@ def resolve_config(explicit: Path | None = None, *, required: bool = True) -> Co
                 "or pass --config PATH"
             )
         return None
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; pass the config file itself, e.g. --config {path / 'cxtk.yaml'}")
     if not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
+        raise ConfigError(f"{path}: config file not found; check the --config path")
     return load_config(path)

@@ -142,7 +142,9 @@ def _open(path: Path, ds: Dataset, mapping: Mapping | None, config: Any, encodin
                 f"{path}: these look like {other.dataset} rows (mapping '{other.name}' matches its headers), "
                 f"not {ds.name}; run `cxtk ingest {other.dataset} {path.name}`"
             )
-        seen = ", ".join(raw.columns[:12]) + (" …" if len(raw.columns) > 12 else "")
+        # a header cell can be the whole file when the encoding or delimiter is wrong: keep the line short
+        seen = ", ".join(c if len(c) <= 40 else c[:39] + "…" for c in raw.columns[:12])
+        seen += " …" if len(raw.columns) > 12 else ""
         missing = [f for f in ds.required if f not in raw.columns]
         raise InputError(
             f"{path}: no mapping fits its headers ({seen}); "
@@ -354,6 +356,8 @@ def ingest_files(
     chosen = mapping if isinstance(mapping, Mapping) or mapping is None else resolve_mapping(mapping, config)
     say = progress or (lambda _msg: None)
     for p in paths:
+        if Path(p).is_dir():
+            raise InputError(f"{p}: is a folder, not a file; give the export files inside it, e.g. {Path(p) / '*.csv'}")
         if not Path(p).is_file():
             raise InputError(f"{p}: file not found")
     results: list[FileResult] = []

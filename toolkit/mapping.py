@@ -288,7 +288,7 @@ def source_exprs(m: Mapping, headers: Sequence[str], path: Any) -> dict[str, Any
         if spec.value is not None:
             raw = pl.lit(None if spec.value is None else _as_text(spec.value), dtype=pl.String)
         elif spec.sql is not None:
-            raw = _sql_expr(spec.sql, m, name, path).cast(pl.String)
+            raw = _sql_expr(spec.sql, m, name, path, headers).cast(pl.String)
         else:
             cols = [resolve_column(c, headers, m, name, path) for c in spec.source_columns()]
             if len(cols) == 1:
@@ -323,15 +323,38 @@ def mapped_fields(m: Mapping, headers: Sequence[str]) -> set[str]:
     }
 
 
-def _sql_expr(sql: str, m: Mapping, field: str, path: Any) -> Any:
+def _sql_expr(sql: str, m: Mapping, field: str, path: Any, headers: Sequence[str] | None = None) -> Any:
+    """The Polars expression of a mapping's ``sql:``; with ``headers``, also checked against the file.
+
+    A wrong column name or type only shows when the frame is collected, deep inside ingest, as a
+    page of query plan; trying the expression on an empty all-text frame of the file's headers
+    turns it into one line naming the mapping, the field and the file.
+    """
     import polars as pl
 
     try:
-        return pl.sql_expr(sql)
+        expr = pl.sql_expr(sql)
     except Exception as exc:  # polars raises several types for bad SQL
         raise ConfigError(
             f"mapping '{m.name}', field '{field}': invalid SQL expression {sql!r}: {str(exc).splitlines()[0]}"
         ) from None
+    if headers is None:
+        return expr
+    missing = [c for c in expr.meta.root_names() if c not in headers]
+    if missing:
+        seen = ", ".join(headers[:40]) + (" …" if len(headers) > 40 else "")
+        raise ConfigError(
+            f"{path}: mapping '{m.name}', field '{field}': SQL expression {sql!r} uses column "
+            f"'{missing[0]}', which this file does not have; headers seen: {seen}"
+        )
+    try:
+        pl.LazyFrame(schema={h: pl.String for h in headers}).select(expr.cast(pl.String)).collect()
+    except Exception as exc:  # the same errors polars would raise at ingest, now while they can be named
+        raise ConfigError(
+            f"{path}: mapping '{m.name}', field '{field}': SQL expression {sql!r} fails on this file "
+            f"(every column is read as text): {str(exc).splitlines()[0]}"
+        ) from None
+    return expr
 
 
 def skip_expr(m: Mapping, headers: Sequence[str], path: Any) -> Any:
@@ -343,6 +366,6 @@ def skip_expr(m: Mapping, headers: Sequence[str], path: Any) -> Any:
         col = resolve_column(rule.column, headers, m, "skip_rows", path)
         skip = skip | pl.col(col).fill_null("").str.contains(rule.matches)
     if m.keep:
-        keep = _sql_expr(m.keep, m, "keep", path)
+        keep = _sql_expr(m.keep, m, "keep", path, headers)
         skip = skip | ~keep.fill_null(False)
     return skip

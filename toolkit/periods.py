@@ -143,6 +143,14 @@ def day_range(start: date, end: date) -> Period:
     return Period(f"{start.isoformat()}..{end.isoformat()}", start, end, "range")
 
 
+def _day(text: str) -> date:
+    """A YYYY-MM-DD day; a day that is not in the calendar names itself (Python says only "out of range")."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text} is not a day of the calendar") from None
+
+
 def parse_period(text: str) -> Period:
     """Parse a period as written on the command line; a bad one raises CxtkError listing the forms."""
     raw = (text or "").strip()
@@ -155,11 +163,15 @@ def parse_period(text: str) -> Period:
         if m := _QUARTER.match(raw):
             return quarter(int(m[1]), int(m[2]))
         if m := _WEEK.match(raw):
-            return week(int(m[1]), int(m[2]))
+            y, w = int(m[1]), int(m[2])
+            weeks = date(y, 12, 28).isocalendar()[1]  # 28 December is always in the year's last ISO week
+            if not 1 <= w <= weeks:
+                raise ValueError(f"week {w} does not exist ({y} has ISO weeks 1–{weeks})")
+            return week(y, w)
         if m := _YEAR.match(raw):
             return year(int(m[1]))
         if m := _RANGE.match(raw):
-            lo, hi = date.fromisoformat(m[1]), date.fromisoformat(m[2])
+            lo, hi = _day(m[1]), _day(m[2])
             if hi < lo:
                 raise ValueError(f"it ends ({hi}) before it starts ({lo})")
             return day_range(lo, hi)

@@ -161,7 +161,8 @@ def qa_sample(
     pop = _population(interactions, period, timezone).collect().sort("interaction_id", "source", nulls_last=True)
     bad = [f for f in stratify if f not in pop.columns]
     if bad:
-        raise CxtkError(f"cannot stratify by {', '.join(bad)}; contact fields: {', '.join(pop.columns)}")
+        fields = [c for c in pop.columns if not c.startswith("_")]  # _-columns are the sampler's own
+        raise CxtkError(f"cannot stratify by {', '.join(bad)}; contact fields: {', '.join(fields)}")
     forced = pl.lit(False)
     reason = pl.lit(None, dtype=pl.String)
     if key_customers:
@@ -268,6 +269,21 @@ class QaSummary:
             "groups": None if self.groups is None else self.groups.to_dicts(),
             "notes": self.notes,
         }
+
+
+def check_period_has_reviews(qa: pl.LazyFrame, period: Period, where: str = "the store") -> None:
+    """Raise ``CxtkError`` naming the months there are when ``period`` holds no review (by ``reviewed_at``)."""
+    import polars as pl
+
+    tz = getattr(qa.collect_schema().get("reviewed_at"), "time_zone", None)
+    lo, hi = period.bounds(tz)
+    t = pl.col("reviewed_at")
+    found = qa.select(((t >= lo) & (t < hi)).any().alias("any"), t.min().alias("first"), t.max().alias("last")).collect()
+    if found["any"][0]:
+        return
+    first, last = found["first"][0], found["last"][0]
+    span = f" ({where} has {first:%Y-%m} … {last:%Y-%m})" if first is not None else f" ({where} is empty)"
+    raise CxtkError(f"no QA reviews in {period.label}{span}; pick another --period or ingest that month's reviews")
 
 
 def qa_summary(

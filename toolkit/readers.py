@@ -221,6 +221,9 @@ def read_table(
             table = _read_yaml(path, src)
         else:
             table = _read_jsonl(path, src, scratch, encoding)
+    except PermissionError:
+        scratch.cleanup()
+        raise InputError(f"{path}: cannot be read (permission denied); check the file's permissions") from None
     except BaseException:
         scratch.cleanup()
         raise
@@ -318,7 +321,12 @@ def _codec_name(path: Path, encoding: str) -> str:
 
 def _decode_sample(data: bytes, codec: str, complete: bool) -> str:
     """Strictly decode a sample; a multibyte character cut at the sample's end is tolerated."""
-    return codecs.getincrementaldecoder(codec)("strict").decode(data, final=complete)
+    try:
+        return codecs.getincrementaldecoder(codec)("strict").decode(data, final=complete)
+    except UnicodeDecodeError:
+        raise
+    except UnicodeError as exc:  # utf-16/utf-32 without a BOM raise a bare UnicodeError
+        raise UnicodeDecodeError(codec, data, 0, min(len(data), 1), str(exc)) from None
 
 
 def _not_a_table(path: Path, what: str) -> InputError:

@@ -73,9 +73,19 @@ PLACEHOLDER_LOGO = """<svg xmlns="http://www.w3.org/2000/svg" width="240" height
 """
 
 
+def make_folder(folder: Path, *, exist_ok: bool = True) -> None:
+    """``mkdir -p`` that fails with one line (a file in the way, no permission) instead of an OSError."""
+    if folder.exists() and not folder.is_dir():
+        raise CxtkError(f"{folder}: is a file, not a folder; choose another folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=exist_ok)
+    except OSError as exc:
+        raise CxtkError(f"{folder}: cannot create this folder ({exc.strerror}); choose one you can write to") from None
+
+
 def init_workspace(folder: Path) -> list[Path]:
     """Create a workspace: a commented cxtk.yaml, surveys/, brand/ with a placeholder logo."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     config = folder / "cxtk.yaml"
     if config.exists():
         raise CxtkError(f"{config} already exists; choose an empty folder or edit that file")
@@ -120,10 +130,16 @@ def build_demo(out: Path, *, locale: str | None = None, scale: float = 1.0, repo
 
     samples = asset_dir("samples")
     workspace = out / "workspace"
-    if workspace.exists():
-        shutil.rmtree(workspace)
-    workspace.mkdir(parents=True)
+    make_folder(out)
     config_text = (samples / "cxtk.yaml").read_text(encoding="utf-8")
+    if workspace.is_dir() and any(workspace.iterdir()):
+        # only a previous demo is replaced: `--out .` beside a real workspace must not wipe it
+        mine = workspace / "cxtk.yaml"
+        first = mine.read_text(encoding="utf-8").split("\n", 1)[0] if mine.is_file() else None
+        if first != config_text.split("\n", 1)[0]:
+            raise CxtkError(f"{workspace} exists and is not a cxtk demo workspace; choose another --out")
+        shutil.rmtree(workspace)
+    make_folder(workspace)
     if locale:
         import re
 

@@ -68,6 +68,8 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: cannot be read (permission denied); check the file's permissions") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save the YAML file as UTF-8") from None
     return load_yaml_text(text, str(path))
@@ -76,7 +78,7 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
 def validation_message(source: str, exc: Any, lines: Lines, model: Any = None) -> str:
     """Turn a pydantic ValidationError into one line per problem: file, line, key, what is accepted."""
     problems = []
-    for err in exc.errors():
+    for err in _one_branch_per_union(exc.errors(), lines):
         loc = tuple(err.get("loc", ()))
         line = lines.line_of(loc)
         key = ".".join(str(p) for p in loc) or "(top level)"
@@ -90,6 +92,49 @@ def validation_message(source: str, exc: Any, lines: Lines, model: Any = None) -
             continue
         problems.append(f"{where}: '{key}': {msg}")
     return "; ".join(problems)
+
+
+def _known_depth(loc: tuple[Any, ...], lines: Lines) -> int:
+    """How many leading parts of ``loc`` are keys written in the file."""
+    depth = 0
+    while depth < len(loc) and loc[: depth + 1] in lines.by_path:
+        depth += 1
+    return depth
+
+
+def _one_branch_per_union(errors: list[Any], lines: Lines) -> list[Any]:
+    """Keep, for a value that matched no member of a union (``str | int | FieldSpec``), only the branch
+    the user meant, with the branch tag dropped from ``loc``.
+
+    Pydantic reports every member ("should be a valid string; … integer; … give exactly one of …"),
+    tagging each with a loc part that is not a key of the file. The validator's own message wins,
+    then the branch that got deepest (a mapping written as a mapping).
+    """
+    groups: dict[tuple[Any, ...], list[tuple[int, Any]]] = {}
+    out: list[Any] = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))
+        depth = _known_depth(loc, lines)
+        if depth == len(loc) or err.get("type") in ("missing", "extra_forbidden") and depth == len(loc) - 1:
+            out.append(err)
+            continue
+        groups.setdefault(loc[:depth], []).append((depth, err))
+    for prefix, members in groups.items():
+        if len(members) == 1:
+            out.append(members[0][1])
+            continue
+        errs = [e for _, e in members]
+        best = [e for e in errs if e.get("type") == "value_error"] or [
+            e for e in errs if len(e.get("loc", ())) == max(len(x.get("loc", ())) for x in errs)
+        ]
+        stripped = [{**e, "loc": prefix + tuple(e["loc"])[len(prefix) + 1:]} for e in best]  # drop the tag
+        wants = [str(e.get("msg", "")) for e in stripped]
+        if len({e["loc"] for e in stripped}) == 1 and all(w.startswith("Input should be ") for w in wants):
+            # one value, several acceptable shapes: say them in one problem
+            either = " or ".join(w.removeprefix("Input should be ") for w in wants)
+            stripped = [{**stripped[0], "msg": f"Input should be {either}"}]
+        out.extend(stripped)
+    return out
 
 
 def _accepted_keys(model: Any, loc: tuple[Any, ...]) -> list[str]:

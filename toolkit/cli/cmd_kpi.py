@@ -43,7 +43,7 @@ def kpi(
         KpiFormat, typer.Option("--format", help="table (for reading) or data: json, csv, xlsx, parquet.")
     ] = (KpiFormat.table),
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file (required for xlsx and parquet).")
+        Path | None, typer.Option("--out", dir_okay=False, help="Write to this file (required for xlsx and parquet).")
     ] = None,
     input_file: Annotated[
         Path | None,
@@ -74,12 +74,16 @@ def kpi(
 
         print_table(result)
         if out is not None:
+            from toolkit.errors import writing
             from toolkit.export import write_kpis
 
-            write_kpis(result, "csv" if out.suffix != ".json" else "json", out)
+            with writing(out):
+                write_kpis(result, "csv" if out.suffix != ".json" else "json", out)
         return
+    from toolkit.errors import writing
     from toolkit.export import write_kpis
 
-    write_kpis(result, fmt.value, out)
+    with writing(out):
+        write_kpis(result, fmt.value, out)
     if out is not None and not state.quiet:
         typer.echo(f"wrote {out}", err=True)

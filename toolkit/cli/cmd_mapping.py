@@ -51,7 +51,7 @@ def mapping_suggest(
     file: Annotated[Path, typer.Argument(help="An export file to look at.", exists=True, dir_okay=False)],
     dataset: Annotated[str | None, typer.Option(help="interactions, surveys, … (default: guessed).")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write the mapping here instead of printing it.")] = None,
+    out: Annotated[Path | None, typer.Option(dir_okay=False, help="Write the mapping here instead of printing it.")] = None,
 ) -> None:
     """Propose a mapping from a file's headers and sample values, for you to check and keep.
 
@@ -63,6 +63,10 @@ def mapping_suggest(
     if out is None:
         print(text, end="")
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    print(f"Wrote {out}; check it, then: cxtk ingest DATASET {file.name} --mapping {out}")
+    from toolkit.errors import writing
+
+    with writing(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    if not state.quiet:
+        print(f"Wrote {out}; check it, then: cxtk ingest DATASET {file.name} --mapping {out}")

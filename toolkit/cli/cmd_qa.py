@@ -24,7 +24,7 @@ def _split(text: str | None) -> list[str]:
 @qa_app.command("sample")
 def sample_cmd(
     period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q3, 2026-W41, 2026 or a day range.")],
-    out: Annotated[Path, typer.Option("--out", help="The reviewer's worksheet to write: .csv or .xlsx.")],
+    out: Annotated[Path, typer.Option("--out", dir_okay=False, help="The reviewer's worksheet to write: .csv or .xlsx.")],
     rate: Annotated[float | None, typer.Option("--rate", help="Share of contacts to draw, e.g. 0.02.")] = None,
     size: Annotated[int | None, typer.Option("--size", help="Number of contacts to draw at random.")] = None,
     stratify: Annotated[
@@ -45,7 +45,7 @@ def sample_cmd(
     (fill the score columns, then: cxtk ingest qa review.xlsx)
     """
     from toolkit.cli.cmd_analysis import load_workspace
-    from toolkit.errors import CxtkError
+    from toolkit.errors import CxtkError, writing
     from toolkit.qa import qa_sample, qa_worksheet, write_worksheet
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
@@ -56,10 +56,12 @@ def sample_cmd(
         include_complaints=include_complaints, key_customers=_split(key_customers), seed=seed,
         timezone=config.timezone,
     )  # fmt: skip
-    write_worksheet(qa_worksheet(s, prefix=f"QA-{p.label}-s{seed}"), out)
+    with writing(out):
+        write_worksheet(qa_worksheet(s, prefix=f"QA-{p.label}-s{seed}"), out)
     counts = dict(s.group_by("sample_reason").len().iter_rows())
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-    typer.echo(f"wrote {out}: {s.height} contacts to review ({parts or 'none'})")
+    if not state.quiet:
+        typer.echo(f"wrote {out}: {s.height} contacts to review ({parts or 'none'})")
 
 
 @qa_app.command("summary")
@@ -75,7 +77,7 @@ def summary_cmd(
     from toolkit.config import resolve_config
     from toolkit.errors import CxtkError
     from toolkit.periods import parse_period
-    from toolkit.qa import qa_summary
+    from toolkit.qa import check_period_has_reviews, qa_summary
     from toolkit.store import scan_dataset
 
     p = parse_period(period)
@@ -83,6 +85,7 @@ def summary_cmd(
     qa = scan_dataset(config, "qa")
     if qa is None:
         raise CxtkError("no QA reviews in the store; ingest some with `cxtk ingest qa FILE`")
+    check_period_has_reviews(qa, p)
     s = qa_summary(qa, p, _split(by), pass_mark=config.definitions.qa_pass_mark)
     if fmt == Format.json:
         typer.echo(json.dumps(s.to_dict(), ensure_ascii=False, indent=2, default=str))

@@ -26,10 +26,12 @@ LocaleOpt = Annotated[
 
 def _write(kind: str, period: str, out: Path, html: Path | None, locale: ReportLocale | None) -> None:
     from toolkit.config import resolve_config
+    from toolkit.errors import writing
     from toolkit.report.api import write_report
 
     config = resolve_config(state.config)
-    path = write_report(kind, config, period, out, html_out=html, locale=locale.value if locale else None)  # type: ignore[arg-type]
+    with writing(out):
+        path = write_report(kind, config, period, out, html_out=html, locale=locale.value if locale else None)  # type: ignore[arg-type]
     if not state.quiet:
         typer.echo(f"wrote {path}" + (f" and {html}" if html else ""))
 

@@ -105,7 +105,7 @@ def followups(
     fmt: Annotated[
         FollowupFormat, typer.Option("--format", help="table, csv or xlsx (xlsx needs --out).")
     ] = (FollowupFormat.table),
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", dir_okay=False, help="Write to this file.")] = None,
     no_mask: NoMaskOption = False,
     now: Annotated[
         datetime | None,
@@ -123,6 +123,7 @@ def followups(
 
     Example: cxtk survey followups --period 2026-10 --format xlsx --out followups.xlsx
     """
+    from toolkit.errors import writing
     from toolkit.survey import followups_command, print_followups, write_followups
 
     items, config = followups_command(period=period, now=now, config_path=state.config, mask=not no_mask)
@@ -130,9 +131,11 @@ def followups(
         shown, _ = _locale(locale)
         print_followups(items, period, shown, config.timezone)
         if out is not None:
-            write_followups(items, "xlsx" if out.suffix.lower() == ".xlsx" else "csv", out)
+            with writing(out):
+                write_followups(items, "xlsx" if out.suffix.lower() == ".xlsx" else "csv", out)
         return
-    text = write_followups(items, fmt.value, out)
+    with writing(out):
+        text = write_followups(items, fmt.value, out)
     if text is not None:
         typer.echo(text, nl=False)
     elif not state.quiet:

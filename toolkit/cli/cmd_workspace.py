@@ -26,7 +26,8 @@ def init(folder: Annotated[Path, typer.Argument(help="Folder for the new workspa
 
     for path in init_workspace(folder):
         print(f"created {path}")
-    print(f"Next: edit {folder / 'cxtk.yaml'} (name, timezone, targets), then `cxtk ingest …` from {folder}")
+    if not state.quiet:
+        print(f"Next: edit {folder / 'cxtk.yaml'} (name, timezone, targets), then `cxtk ingest …` from {folder}")
 
 
 @app.command()

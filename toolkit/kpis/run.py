@@ -31,12 +31,10 @@ def kpi_command(
     if input_file is not None:
         from toolkit import ingest
 
-        config = resolve_config(config_path, required=False) or Config()
-        if not hasattr(ingest, "load_file"):
-            raise CxtkError(
-                "--input is not available in this build; ingest the file with `cxtk ingest` first"
-            )
-        frame = ingest.load_file(input_file, dataset="interactions", mapping=mapping, config=None)
+        found = resolve_config(config_path, required=False)
+        config = found or Config()
+        # a workspace, when there is one, lends its own mappings and time zone to --input
+        frame = ingest.load_file(input_file, "interactions", mapping, found, tz=config.timezone)
         frames: dict[str, pl.LazyFrame | None] = {"interactions": frame.lazy()}
         where = str(input_file)
     else:
