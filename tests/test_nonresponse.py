@@ -151,5 +151,8 @@ def test_a_responses_only_source_is_left_out():
     with_tickets = nonresponse_check(pl.concat([sv, tickets_sv]), pl.concat([ix, tickets_ix]))
     alone = nonresponse_check(sv, ix)
     # identical to the check without the helpdesk rows: respondents' wait stays (10+20+30+40)/4 = 25 s
-    assert with_tickets.equals(alone)
+    # parallel sums may differ in the last bit: compare to floating-point tolerance
+    from polars.testing import assert_frame_equal
+
+    assert_frame_equal(with_tickets, alone, check_exact=False)
     assert with_tickets.filter(pl.col("metric") == "wait_s")["respondents"].item() == pytest.approx(25.0)
