@@ -26,6 +26,7 @@ from toolkit.report.viewmodel import (
     Chart,
     GapItem,
     GapSection,
+    KpiRow,
     MonthlyVM,
     QualitySection,
     Row,
@@ -74,10 +75,10 @@ def monthly_from_context(ctx: b.ReportContext) -> MonthlyVM:
     return MonthlyVM(
         meta=meta,
         summary=_summary(ctx, centre, prev),
-        efficiency=ScorecardSection([b.efficiency_row(ctx, k, centre.kpis[k]) for k in efficiency_ids(ctx)],
-                                    note=_fcr_note(ctx)),
-        satisfaction=ScorecardSection([b.satisfaction_row(ctx, k, centre.kpis[k]) for k in satisfaction_ids(ctx, centre)],
-                                      note=ctx.t("note.satisfaction")),
+        efficiency=ScorecardSection([with_remark(ctx, b.efficiency_row(ctx, k, centre.kpis[k]))
+                                     for k in efficiency_ids(ctx)], note=_fcr_note(ctx)),
+        satisfaction=ScorecardSection([with_remark(ctx, b.satisfaction_row(ctx, k, centre.kpis[k]))
+                                       for k in satisfaction_ids(ctx, centre)], note=ctx.t("note.satisfaction")),
         trends=_trends(ctx, months, centre, prev, last_year),
         teams=_teams(ctx),
         agents=_agents(ctx),
@@ -89,6 +90,25 @@ def monthly_from_context(ctx: b.ReportContext) -> MonthlyVM:
 
 
 # -- which KPIs go where -------------------------------------------------------------
+
+
+def data_check_ids(ctx: b.ReportContext) -> set[str]:
+    """KPIs that ``anomalies.data_checks`` flags: missing the target by half or more."""
+    return {k for k in ctx.targeted() if any(line.startswith(f"verify: {k} is ") for line in anomalies_of(ctx).data_checks)}
+
+
+def with_remark(ctx: b.ReportContext, row: KpiRow) -> KpiRow:
+    """Fill an unmet row's remark (unless ``notes:`` gave one) with its main driver and any data check."""
+    if row.met is not False or b.note_for(ctx, row.id):
+        return row
+    parts = [row.remark] if row.remark else []
+    top = main_driver(ctx, row.id)
+    if top is not None:
+        parts.append(sentence("remark.driver", ctx.locale, driver=top[0], share=ctx.fmt.percent(top[1], 0)))
+    if row.id in data_check_ids(ctx):
+        parts.append(ctx.t("word.data_check"))
+    row.remark = ("; " if not ctx.zh else ";").join(parts)
+    return row
 
 
 def efficiency_ids(ctx: b.ReportContext) -> list[str]:
@@ -507,12 +527,13 @@ def driver_sentence(ctx: b.ReportContext, kpi_id: str) -> str:
     return sentence("summary.driver", ctx.locale, driver=top[0], share=ctx.fmt.percent(top[1], 0), kpi=ctx.name(kpi_id))
 
 
-def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS) -> Table | None:
+def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS,
+               fields: tuple[str, ...] = DRIVER_FIELDS) -> Table | None:
     """Teams and queues behind the gap (``drivers.gap_drivers``): sample, value, share of contacts,
     contribution to the gap and share of it; the groups feeding the gap most come first."""
     f = ctx.fmt
     rows = []
-    for by in DRIVER_FIELDS:
+    for by in fields:
         d = drivers_of(ctx, kpi_id, by)
         if d is None or d.rows.height < 2:
             continue
@@ -520,7 +541,7 @@ def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS) -> T
             share = ctx.t("word.offsets") if r["offsets"] else f.percent(r["share_of_excess"], 0)
             cls = ("good" if r["offsets"] else "") + (" gap-before" if i == 0 and rows else "")
             rows.append(Row([Cell(ctx.t(f"header.{by}") if i == 0 else "", "strong"),
-                             Cell(driver_label(ctx, by, r[by])), Cell(f.number(r["n"])),
+                             Cell(driver_label(ctx, by, r[by]), "nowrap"), Cell(f.number(r["n"])),
                              Cell(b.value_text(ctx, kpi_id, r["value"])), Cell(f.percent(r["share"], 0)),
                              Cell(b.change_text(ctx, kpi_id, r["contribution"])), Cell(share, "strong")], cls.strip()))
     if not rows:
@@ -583,7 +604,7 @@ def staffing_section(ctx: b.ReportContext) -> tuple[Chart | None, str]:
         return None, ctx.t("gap.staffing_absent")
     hours = [{"hour": r["hour"], "needed": r["agents_needed"], "logged_in": round(r["agents_logged_in"], 1)}
              for r in frame.iter_rows(named=True)]
-    svg = staffing_chart(hours, ctx.t("word.understaffed"), ctx.t("word.hour_of_day"), ctx.t("word.agents"),
+    svg = staffing_chart(hours, ctx.t("gap.staffing_title"), ctx.t("word.hour_of_day"), ctx.t("word.agents"),
                          needed_label=ctx.t("word.agents_needed"), logged_label=ctx.t("word.agents_logged_in"),
                          style=replace(ctx.style(), height=150))
     short = understaffed_hours(frame)
@@ -592,7 +613,7 @@ def staffing_section(ctx: b.ReportContext) -> tuple[Chart | None, str]:
     sep = ", " if not ctx.zh else "、"
     listed = sep.join(sentence("gap.short_hour", ctx.locale, hour=f"{r['hour']:02d}:00",
                                n=ctx.fmt.number(r["shortfall"], 1)) for r in short.head(4).iter_rows(named=True))
-    return Chart(svg, sentence("gap.staffing_caption", ctx.locale, n=str(short.height), hours=listed)), ""
+    return Chart(svg, sentence("gap.staffing_caption", ctx.locale, hours=listed)), ""
 
 
 def example_table(ctx: b.ReportContext, kpi_id: str) -> Table | None:
@@ -636,7 +657,8 @@ def special_review_callouts(ctx: b.ReportContext) -> list[Callout]:
     """One warning per complaint surge (``anomalies.special_reviews``)."""
     out = []
     for r in anomalies_of(ctx).special_reviews:
-        out.append(Callout(sentence("gap.special_review", ctx.locale, start=r["start"], end=r["end"],
+        key = "gap.special_review" if r["start"] != r["end"] else "gap.special_review_day"
+        out.append(Callout(sentence(key, ctx.locale, start=r["start"], end=r["end"],
                                     n=ctx.fmt.number(r["complaints"]), usual=ctx.fmt.number(r["usual_per_day"]),
                                     topic=r.get("top_topic") or DASH,
                                     queue=driver_label(ctx, "queue", r.get("top_queue"))),
@@ -659,7 +681,7 @@ def _gaps(ctx: b.ReportContext, centre: Group) -> GapSection | Absent:
             callouts.append(Callout(note, "info", ctx.t("word.note")))
         if k == "complaint_rate":
             callouts.extend(special_review_callouts(ctx))
-        if kv.achievement is not None and kv.achievement <= 0.5:
+        if k in data_check_ids(ctx):
             callouts.append(Callout(ctx.t("gap.data_check"), "warn"))
         items.append(GapItem(k, ctx.name(k), gap_headline(ctx, k, kv), drivers=team_table(ctx, k),
                              drivers_title=driver_sentence(ctx, k) or ctx.t("word.drivers"),
@@ -769,6 +791,13 @@ def effect_text(ctx: b.ReportContext, action: dict[str, Any]) -> str:
             f"({change}{', ' if not ctx.zh else ','}{word})" if word else f"({change})")
 
 
+def effect_class(ctx: b.ReportContext, text: str) -> str:
+    """Colour an effect cell by its word (improved / worsened)."""
+    if ctx.t("word.improved") in text:
+        return "good"
+    return "bad" if ctx.t("word.worsened") in text else ""
+
+
 def suggestions(ctx: b.ReportContext, centre: Group, actions) -> list[str]:
     """Playbook proposals (``actions.suggest_actions``) for unmet KPIs without an open or done action,
     naming the main driver team and the understaffed hours where the analysis found them."""
@@ -811,6 +840,7 @@ def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
         return ActionsSection(None, ideas) if ideas else Absent(ctx.t("absent.actions"))
     rows = []
     for r in df.sort("due_on", nulls_last=True).iter_rows(named=True):
+        effect = effect_text(ctx, r) if r["status"] == "done" and r.get("kpi") else DASH
         if r["overdue"]:
             status = sentence("actions.overdue_days", ctx.locale, n=str(r["days_overdue"]))
         else:
@@ -818,11 +848,11 @@ def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
         rows.append(Row([
             Cell(r.get("title") or DASH, "strong"),
             Cell(ctx.name(r["kpi"]) if r.get("kpi") else DASH),
-            Cell(r.get("scope") or DASH),
+            Cell(ctx.t("word.centre") if (r.get("scope") or "all").lower() in ("all", "*") else r["scope"], "nowrap"),
             Cell(r.get("owner") or DASH),
-            Cell(ctx.fmt.date(r.get("due_on")), "nowrap"),
-            Cell(status, "bad" if r["overdue"] else ""),
-            Cell(effect_text(ctx, r) if r["status"] == "done" and r.get("kpi") else DASH),
+            Cell(r["due_on"].isoformat() if r.get("due_on") else DASH, "nowrap"),
+            Cell(status, "nowrap bad" if r["overdue"] else "nowrap"),
+            Cell(effect, effect_class(ctx, effect)),
         ], "overdue" if r["overdue"] else ""))
     table = Table([ctx.t("header.action"), ctx.t("header.kpi"), ctx.t("header.scope"), ctx.t("header.owner"),
                    ctx.t("header.due"), ctx.t("header.status"), ctx.t("header.effect")], rows,
@@ -884,12 +914,11 @@ def quality_notes(ctx: b.ReportContext, centre: Group) -> list[Callout]:
             end = end[11:]
         notes.append(Callout(sentence("dq.outage", ctx.locale, start=start, end=end, reason=o.get("reason") or DASH,
                                       n=f.number(o["contacts_excluded"])), "warn"))
-    for k in ctx.targeted():
-        if any(line.startswith(f"verify: {k} is ") for line in found.data_checks):
-            kv = centre.kpis[k]
-            notes.append(Callout(sentence("dq.data_check", ctx.locale, kpi=ctx.name(k),
-                                          actual=b.value_text(ctx, k, kv.value), target=b.value_text(ctx, k, kv.target)),
-                                 "warn"))
+    for k in sorted(data_check_ids(ctx), key=ctx.targeted().index):
+        kv = centre.kpis[k]
+        notes.append(Callout(sentence("dq.data_check", ctx.locale, kpi=ctx.name(k),
+                                      actual=b.value_text(ctx, k, kv.value), target=b.value_text(ctx, k, kv.target)),
+                             "warn"))
     notes.extend(special_review_callouts(ctx))
     small = [ctx.name(k) for k, kv in centre.kpis.items() if kv.small_sample and kv.value is not None]
     if small:
