@@ -1,11 +1,12 @@
 """The monthly operations report from real numbers: ``build_monthly(config, period, locale) -> MonthlyVM``.
 
 Sources: the KPI engine (centre, by team, by agent, by month over the trailing
-13 months — which also gives last month and the same month last year — and by
-hour for the gaps), ``toolkit.themes.theme_summary`` (masked) for the voice of
-the customer, the ingest log for data quality, and the stored actions.
-Analyses that are not in this build (drivers of a gap, understaffed hours,
-before/after of actions) are left out rather than estimated here.
+13 months, by hour), ``compare.compare`` (MoM / YoY with the survey tests, best
+team, benchmarks), ``drivers`` (gap_drivers by team and queue, gap_by_hour,
+example_contacts), ``staffing_hours.staffing_by_hour`` (understaffed hours),
+``anomalies.find_anomalies`` (outages, data checks, complaint surges),
+``survey.survey_summary`` (themes), ``actions`` (status, before/after,
+playbook) and the ingest log. Each analysis runs once per report (``ctx.memo``).
 """
 
 from __future__ import annotations
@@ -528,7 +529,7 @@ def driver_sentence(ctx: b.ReportContext, kpi_id: str) -> str:
 
 
 def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS,
-               fields: tuple[str, ...] = DRIVER_FIELDS) -> Table | None:
+               fields: tuple[str, ...] = DRIVER_FIELDS, compact: bool = False) -> Table | None:
     """Teams and queues behind the gap (``drivers.gap_drivers``): sample, value, share of contacts,
     contribution to the gap and share of it; the groups feeding the gap most come first."""
     f = ctx.fmt
@@ -546,6 +547,11 @@ def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS,
                              Cell(b.change_text(ctx, kpi_id, r["contribution"])), Cell(share, "strong")], cls.strip()))
     if not rows:
         return None
+    if compact:  # an executive summary: who, their value, their share of the gap
+        for r in rows:
+            r.cells = [r.cells[1], r.cells[3], r.cells[6]]
+        return Table([ctx.t(f"header.{fields[0]}") if len(fields) == 1 else "", ctx.t("header.actual"),
+                      ctx.t("header.share_gap")], rows, numeric=[1, 2], caption=ctx.t("note.gap_drivers_short"))
     return Table(["", "", ctx.t("header.n"), ctx.t("header.actual"), ctx.t("header.share_n"),
                   ctx.t("header.contribution"), ctx.t("header.share_gap")], rows, numeric=[2, 3, 4, 5, 6],
                  caption=ctx.t("note.gap_drivers"))

@@ -1,9 +1,8 @@
 """The QA report from real numbers: ``build_qa(config, "2026-10", locale) -> QaVM``.
 
-Sample size, rubric scores by area (means of the stored rubric columns), QA
-score and pass rate (KPI engine), problem categories with counts and shares,
-severity mix, and agents ranked by problems. Before/after coaching needs the
-actions analysis and is left out until it exists.
+``qa.qa_summary`` gives the sample, scores by rubric area (labels from the
+rubric, en/zh), by agent, problems and severity; the stored actions give the
+before/after QA score of agents in a coaching action's scope.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ def _top_gaps(ctx: b.ReportContext, centre: Group) -> list[GapItem] | Absent:
     if not unmet:
         return Absent(ctx.t("absent.gaps"))
     items = [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]),
-                     drivers=mb.team_table(ctx, k, limit=3, fields=("team",)), drivers_title=mb.driver_sentence(ctx, k))
+                     drivers=mb.team_table(ctx, k, limit=3, fields=("team",), compact=True), drivers_title=mb.driver_sentence(ctx, k))
              for k in unmet]
     for g in items[:-1]:
         if g.drivers is not None:

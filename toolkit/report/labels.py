@@ -414,6 +414,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "word.special_review": ("Special review", "专项复盘"),
     "note.gap_drivers": ("Contribution = share of the sample × (value − centre target); the share of the gap counts the groups on the gap's side only; green groups do better than the target and offset it.",
                          "贡献 = 样本占比 × (实际值 − 中心目标);差距占比只计入拉大差距的分组;绿色分组优于目标,抵消了部分差距。"),
+    "note.gap_drivers_short": ("Share of the gap: each team's share of contacts × its distance from the target, among the teams on the gap's side.",
+                               "差距占比:各团队样本占比 × 与目标的差距,仅计拉大差距的团队。"),
     "gap.hours_caption": ("{hours} carry {share} of the gap (hours with enough contacts).", "{hours}贡献了差距的{share}(仅计样本充足的时段)。"),
     "gap.staffing_caption": ("Weekday averages. Hours short of at least one agent: {hours}.", "工作日平均。至少缺少1名坐席的时段:{hours}。"),
     "gap.staffing_title": ("Agents needed (Erlang C) and logged in, by hour", "所需坐席(Erlang C)与在线坐席(按时段)"),
