@@ -236,3 +236,15 @@ def test_survey_report_shows_significance_and_followups(config, workspace):
     assert "Followed up within 24 h: 77.8 % of the 9 items whose outcome is known." in text
     # no September responses: nothing to test against, so no verdict is printed
     assert "not significant" not in text
+
+
+@pytest.mark.parametrize("df", [1, 2, 3.5, 9, 24, 99, 1000])
+def test_t_quantile_without_scipy_matches_scipy(df):
+    from scipy.stats import t
+
+    from toolkit.stats import t_quantile
+
+    # reports no longer import scipy for the CES/CSAT-mean intervals; the stdlib quantile must agree
+    for confidence in (0.9, 0.95, 0.99):
+        assert t_quantile(df, confidence) == pytest.approx(float(t.ppf(0.5 + confidence / 2, df)), rel=1e-7)
+    assert t_quantile(24) == pytest.approx(2.0639, abs=1e-4)

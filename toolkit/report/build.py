@@ -249,9 +249,6 @@ def auto_remark(ctx: ReportContext, kpi_id: str, kv: KpiValue) -> str:
     parts = []
     if kv.small_sample:
         parts.append(ctx.t("word.small_sample"))
-    # kpis.md: missing a target by half or more triggers a data check line.
-    if kv.achievement is not None and kv.achievement <= 0.5:
-        parts.append(ctx.t("word.data_check"))
     return "; ".join(parts)
 
 
@@ -300,6 +297,8 @@ def satisfaction_row(ctx: ReportContext, kpi_id: str, kv: KpiValue) -> KpiRow:
 def tile(ctx: ReportContext, kpi_id: str, kv: KpiValue, before: KpiValue | None) -> Tile:
     """A headline tile: value, target, met mark, arrow and change against ``before``."""
     d = delta(kv, before)
+    if d is not None and not any(ch in "123456789" for ch in change_text(ctx, kpi_id, d)):
+        d = 0.0  # rounds to no change: a flat arrow, not a coloured one
     return Tile(
         kpi_id=kpi_id,
         name=ctx.name(kpi_id),

@@ -1,11 +1,12 @@
 """The monthly operations report from real numbers: ``build_monthly(config, period, locale) -> MonthlyVM``.
 
 Sources: the KPI engine (centre, by team, by agent, by month over the trailing
-13 months — which also gives last month and the same month last year — and by
-hour for the gaps), ``toolkit.themes.theme_summary`` (masked) for the voice of
-the customer, the ingest log for data quality, and the stored actions.
-Analyses that are not in this build (drivers of a gap, understaffed hours,
-before/after of actions) are left out rather than estimated here.
+13 months, by hour), ``compare.compare`` (MoM / YoY with the survey tests, best
+team, benchmarks), ``drivers`` (gap_drivers by team and queue, gap_by_hour,
+example_contacts), ``staffing_hours.staffing_by_hour`` (understaffed hours),
+``anomalies.find_anomalies`` (outages, data checks, complaint surges),
+``survey.survey_summary`` (themes), ``actions`` (status, before/after,
+playbook) and the ingest log. Each analysis runs once per report (``ctx.memo``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from toolkit.report.viewmodel import (
     Chart,
     GapItem,
     GapSection,
+    KpiRow,
     MonthlyVM,
     QualitySection,
     Row,
@@ -74,10 +76,10 @@ def monthly_from_context(ctx: b.ReportContext) -> MonthlyVM:
     return MonthlyVM(
         meta=meta,
         summary=_summary(ctx, centre, prev),
-        efficiency=ScorecardSection([b.efficiency_row(ctx, k, centre.kpis[k]) for k in efficiency_ids(ctx)],
-                                    note=_fcr_note(ctx)),
-        satisfaction=ScorecardSection([b.satisfaction_row(ctx, k, centre.kpis[k]) for k in satisfaction_ids(ctx, centre)],
-                                      note=ctx.t("note.satisfaction")),
+        efficiency=ScorecardSection([with_remark(ctx, b.efficiency_row(ctx, k, centre.kpis[k]))
+                                     for k in efficiency_ids(ctx)], note=_fcr_note(ctx)),
+        satisfaction=ScorecardSection([with_remark(ctx, b.satisfaction_row(ctx, k, centre.kpis[k]))
+                                       for k in satisfaction_ids(ctx, centre)], note=ctx.t("note.satisfaction")),
         trends=_trends(ctx, months, centre, prev, last_year),
         teams=_teams(ctx),
         agents=_agents(ctx),
@@ -89,6 +91,25 @@ def monthly_from_context(ctx: b.ReportContext) -> MonthlyVM:
 
 
 # -- which KPIs go where -------------------------------------------------------------
+
+
+def data_check_ids(ctx: b.ReportContext) -> set[str]:
+    """KPIs that ``anomalies.data_checks`` flags: missing the target by half or more."""
+    return {k for k in ctx.targeted() if any(line.startswith(f"verify: {k} is ") for line in anomalies_of(ctx).data_checks)}
+
+
+def with_remark(ctx: b.ReportContext, row: KpiRow) -> KpiRow:
+    """Fill an unmet row's remark (unless ``notes:`` gave one) with its main driver and any data check."""
+    if row.met is not False or b.note_for(ctx, row.id):
+        return row
+    parts = [row.remark] if row.remark else []
+    top = main_driver(ctx, row.id)
+    if top is not None:
+        parts.append(sentence("remark.driver", ctx.locale, driver=top[0], share=ctx.fmt.percent(top[1], 0)))
+    if row.id in data_check_ids(ctx):
+        parts.append(ctx.t("word.data_check"))
+    row.remark = ("; " if not ctx.zh else ";").join(parts)
+    return row
 
 
 def efficiency_ids(ctx: b.ReportContext) -> list[str]:
@@ -507,12 +528,13 @@ def driver_sentence(ctx: b.ReportContext, kpi_id: str) -> str:
     return sentence("summary.driver", ctx.locale, driver=top[0], share=ctx.fmt.percent(top[1], 0), kpi=ctx.name(kpi_id))
 
 
-def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS) -> Table | None:
+def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS,
+               fields: tuple[str, ...] = DRIVER_FIELDS, compact: bool = False) -> Table | None:
     """Teams and queues behind the gap (``drivers.gap_drivers``): sample, value, share of contacts,
     contribution to the gap and share of it; the groups feeding the gap most come first."""
     f = ctx.fmt
     rows = []
-    for by in DRIVER_FIELDS:
+    for by in fields:
         d = drivers_of(ctx, kpi_id, by)
         if d is None or d.rows.height < 2:
             continue
@@ -520,11 +542,16 @@ def team_table(ctx: b.ReportContext, kpi_id: str, limit: int = DRIVER_ROWS) -> T
             share = ctx.t("word.offsets") if r["offsets"] else f.percent(r["share_of_excess"], 0)
             cls = ("good" if r["offsets"] else "") + (" gap-before" if i == 0 and rows else "")
             rows.append(Row([Cell(ctx.t(f"header.{by}") if i == 0 else "", "strong"),
-                             Cell(driver_label(ctx, by, r[by])), Cell(f.number(r["n"])),
+                             Cell(driver_label(ctx, by, r[by]), "nowrap"), Cell(f.number(r["n"])),
                              Cell(b.value_text(ctx, kpi_id, r["value"])), Cell(f.percent(r["share"], 0)),
                              Cell(b.change_text(ctx, kpi_id, r["contribution"])), Cell(share, "strong")], cls.strip()))
     if not rows:
         return None
+    if compact:  # an executive summary: who, their value, their share of the gap
+        for r in rows:
+            r.cells = [r.cells[1], r.cells[3], r.cells[6]]
+        return Table([ctx.t(f"header.{fields[0]}") if len(fields) == 1 else "", ctx.t("header.actual"),
+                      ctx.t("header.share_gap")], rows, numeric=[1, 2], caption=ctx.t("note.gap_drivers_short"))
     return Table(["", "", ctx.t("header.n"), ctx.t("header.actual"), ctx.t("header.share_n"),
                   ctx.t("header.contribution"), ctx.t("header.share_gap")], rows, numeric=[2, 3, 4, 5, 6],
                  caption=ctx.t("note.gap_drivers"))
@@ -583,7 +610,7 @@ def staffing_section(ctx: b.ReportContext) -> tuple[Chart | None, str]:
         return None, ctx.t("gap.staffing_absent")
     hours = [{"hour": r["hour"], "needed": r["agents_needed"], "logged_in": round(r["agents_logged_in"], 1)}
              for r in frame.iter_rows(named=True)]
-    svg = staffing_chart(hours, ctx.t("word.understaffed"), ctx.t("word.hour_of_day"), ctx.t("word.agents"),
+    svg = staffing_chart(hours, ctx.t("gap.staffing_title"), ctx.t("word.hour_of_day"), ctx.t("word.agents"),
                          needed_label=ctx.t("word.agents_needed"), logged_label=ctx.t("word.agents_logged_in"),
                          style=replace(ctx.style(), height=150))
     short = understaffed_hours(frame)
@@ -592,7 +619,7 @@ def staffing_section(ctx: b.ReportContext) -> tuple[Chart | None, str]:
     sep = ", " if not ctx.zh else "、"
     listed = sep.join(sentence("gap.short_hour", ctx.locale, hour=f"{r['hour']:02d}:00",
                                n=ctx.fmt.number(r["shortfall"], 1)) for r in short.head(4).iter_rows(named=True))
-    return Chart(svg, sentence("gap.staffing_caption", ctx.locale, n=str(short.height), hours=listed)), ""
+    return Chart(svg, sentence("gap.staffing_caption", ctx.locale, hours=listed)), ""
 
 
 def example_table(ctx: b.ReportContext, kpi_id: str) -> Table | None:
@@ -636,7 +663,8 @@ def special_review_callouts(ctx: b.ReportContext) -> list[Callout]:
     """One warning per complaint surge (``anomalies.special_reviews``)."""
     out = []
     for r in anomalies_of(ctx).special_reviews:
-        out.append(Callout(sentence("gap.special_review", ctx.locale, start=r["start"], end=r["end"],
+        key = "gap.special_review" if r["start"] != r["end"] else "gap.special_review_day"
+        out.append(Callout(sentence(key, ctx.locale, start=r["start"], end=r["end"],
                                     n=ctx.fmt.number(r["complaints"]), usual=ctx.fmt.number(r["usual_per_day"]),
                                     topic=r.get("top_topic") or DASH,
                                     queue=driver_label(ctx, "queue", r.get("top_queue"))),
@@ -659,7 +687,7 @@ def _gaps(ctx: b.ReportContext, centre: Group) -> GapSection | Absent:
             callouts.append(Callout(note, "info", ctx.t("word.note")))
         if k == "complaint_rate":
             callouts.extend(special_review_callouts(ctx))
-        if kv.achievement is not None and kv.achievement <= 0.5:
+        if k in data_check_ids(ctx):
             callouts.append(Callout(ctx.t("gap.data_check"), "warn"))
         items.append(GapItem(k, ctx.name(k), gap_headline(ctx, k, kv), drivers=team_table(ctx, k),
                              drivers_title=driver_sentence(ctx, k) or ctx.t("word.drivers"),
@@ -769,6 +797,13 @@ def effect_text(ctx: b.ReportContext, action: dict[str, Any]) -> str:
             f"({change}{', ' if not ctx.zh else ','}{word})" if word else f"({change})")
 
 
+def effect_class(ctx: b.ReportContext, text: str) -> str:
+    """Colour an effect cell by its word (improved / worsened)."""
+    if ctx.t("word.improved") in text:
+        return "good"
+    return "bad" if ctx.t("word.worsened") in text else ""
+
+
 def suggestions(ctx: b.ReportContext, centre: Group, actions) -> list[str]:
     """Playbook proposals (``actions.suggest_actions``) for unmet KPIs without an open or done action,
     naming the main driver team and the understaffed hours where the analysis found them."""
@@ -811,6 +846,7 @@ def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
         return ActionsSection(None, ideas) if ideas else Absent(ctx.t("absent.actions"))
     rows = []
     for r in df.sort("due_on", nulls_last=True).iter_rows(named=True):
+        effect = effect_text(ctx, r) if r["status"] == "done" and r.get("kpi") else DASH
         if r["overdue"]:
             status = sentence("actions.overdue_days", ctx.locale, n=str(r["days_overdue"]))
         else:
@@ -818,11 +854,11 @@ def actions_section(ctx: b.ReportContext) -> ActionsSection | Absent:
         rows.append(Row([
             Cell(r.get("title") or DASH, "strong"),
             Cell(ctx.name(r["kpi"]) if r.get("kpi") else DASH),
-            Cell(r.get("scope") or DASH),
+            Cell(ctx.t("word.centre") if (r.get("scope") or "all").lower() in ("all", "*") else r["scope"], "nowrap"),
             Cell(r.get("owner") or DASH),
-            Cell(ctx.fmt.date(r.get("due_on")), "nowrap"),
-            Cell(status, "bad" if r["overdue"] else ""),
-            Cell(effect_text(ctx, r) if r["status"] == "done" and r.get("kpi") else DASH),
+            Cell(r["due_on"].isoformat() if r.get("due_on") else DASH, "nowrap"),
+            Cell(status, "nowrap bad" if r["overdue"] else "nowrap"),
+            Cell(effect, effect_class(ctx, effect)),
         ], "overdue" if r["overdue"] else ""))
     table = Table([ctx.t("header.action"), ctx.t("header.kpi"), ctx.t("header.scope"), ctx.t("header.owner"),
                    ctx.t("header.due"), ctx.t("header.status"), ctx.t("header.effect")], rows,
@@ -884,12 +920,11 @@ def quality_notes(ctx: b.ReportContext, centre: Group) -> list[Callout]:
             end = end[11:]
         notes.append(Callout(sentence("dq.outage", ctx.locale, start=start, end=end, reason=o.get("reason") or DASH,
                                       n=f.number(o["contacts_excluded"])), "warn"))
-    for k in ctx.targeted():
-        if any(line.startswith(f"verify: {k} is ") for line in found.data_checks):
-            kv = centre.kpis[k]
-            notes.append(Callout(sentence("dq.data_check", ctx.locale, kpi=ctx.name(k),
-                                          actual=b.value_text(ctx, k, kv.value), target=b.value_text(ctx, k, kv.target)),
-                                 "warn"))
+    for k in sorted(data_check_ids(ctx), key=ctx.targeted().index):
+        kv = centre.kpis[k]
+        notes.append(Callout(sentence("dq.data_check", ctx.locale, kpi=ctx.name(k),
+                                      actual=b.value_text(ctx, k, kv.value), target=b.value_text(ctx, k, kv.target)),
+                             "warn"))
     notes.extend(special_review_callouts(ctx))
     small = [ctx.name(k) for k, kv in centre.kpis.items() if kv.small_sample and kv.value is not None]
     if small:

@@ -1,9 +1,8 @@
 """The QA report from real numbers: ``build_qa(config, "2026-10", locale) -> QaVM``.
 
-Sample size, rubric scores by area (means of the stored rubric columns), QA
-score and pass rate (KPI engine), problem categories with counts and shares,
-severity mix, and agents ranked by problems. Before/after coaching needs the
-actions analysis and is left out until it exists.
+``qa.qa_summary`` gives the sample, scores by rubric area (labels from the
+rubric, en/zh), by agent, problems and severity; the stored actions give the
+before/after QA score of agents in a coaching action's scope.
 """
 
 from __future__ import annotations
@@ -136,12 +135,12 @@ def _agents(ctx: b.ReportContext, summary) -> Table | Absent:
         name, team = directory.get(r["agent_id"], ("", r.get("team") or ""))
         scored = [(r[a["area"]], a) for a in areas if r.get(a["area"]) is not None]
         weakest = min(scored, key=lambda x: x[0])[1] if scored else None
-        rows.append(Row([Cell(f"{r['agent_id']} {name}".strip(), "strong"), Cell(team or r.get("team") or DASH),
+        rows.append(Row([Cell(f"{r['agent_id']} {name}".strip(), "strong"), Cell(team or r.get("team") or DASH, "nowrap"),
                          Cell(ctx.fmt.number(r["reviews"])), Cell(ctx.fmt.number(r["problems"])),
                          Cell(ctx.fmt.number(r["critical"])),
                          Cell(b.value_text(ctx, "qa_score_mean", r["score_mean"])),
                          Cell(ctx.fmt.percent(r["pass_rate"])),
-                         Cell((weakest["label_zh"] if ctx.zh else weakest["label_en"]) if weakest else DASH)],
+                         Cell((weakest["label_zh"] if ctx.zh else weakest["label_en"].capitalize()) if weakest else DASH)],
                         "small" if r["reviews"] < 3 else ""))
     more = per_agent.height - len(rows)
     return Table([ctx.t("header.agent"), ctx.t("header.team"), ctx.t("header.reviews"), ctx.t("header.problems"),
@@ -195,7 +194,7 @@ def _coaching(ctx: b.ReportContext) -> Table | Absent:
             continue
         d = None if rb["score_mean"] is None or ra["score_mean"] is None else ra["score_mean"] - rb["score_mean"]
         good = b.improved("qa_score_mean", d)
-        rows.append(Row([Cell(a["title"], "strong"), Cell(", ".join(where.values()) or ctx.t("word.centre")),
+        rows.append(Row([Cell(a["title"], "strong"), Cell(", ".join(where.values()) or ctx.t("word.centre"), "nowrap"),
                          Cell(ctx.t(f"status.{a['status']}")),
                          Cell(f"{_span(ctx, pb)}: {b.value_text(ctx, 'qa_score_mean', rb['score_mean'])} ({ctx.fmt.number(rb['reviews'])})"),
                          Cell(f"{_span(ctx, pa)}: {b.value_text(ctx, 'qa_score_mean', ra['score_mean'])} ({ctx.fmt.number(ra['reviews'])})"),

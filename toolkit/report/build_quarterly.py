@@ -126,16 +126,32 @@ def _top_gaps(ctx: b.ReportContext, centre: Group) -> list[GapItem] | Absent:
     unmet = mb.unmet_ids(ctx, centre)[:TOP_GAPS]
     if not unmet:
         return Absent(ctx.t("absent.gaps"))
-    return [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]), drivers=mb.team_table(ctx, k, limit=3),
-                    drivers_title=mb.driver_sentence(ctx, k))
-            for k in unmet]
+    items = [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]),
+                     drivers=mb.team_table(ctx, k, limit=3, fields=("team",), compact=True), drivers_title=mb.driver_sentence(ctx, k))
+             for k in unmet]
+    for g in items[:-1]:
+        if g.drivers is not None:
+            g.drivers.caption = ""  # the method line once, under the last table
+    return items
 
 
 def _actions(ctx: b.ReportContext) -> Table | Absent:
-    sec = mb.actions_section(ctx)
-    if isinstance(sec, Absent):
-        return sec
-    return sec.actions if sec.actions is not None else Absent(ctx.t("absent.actions"))
+    """Action status in four columns (action, owner, due, status): an executive reads the status only;
+    the monthly report carries scope and before/after."""
+    from toolkit.report.fmt import DASH
+
+    df = mb.stored_actions(ctx)
+    if df is None:
+        return Absent(ctx.t("absent.actions"))
+    rows = []
+    for r in df.sort("due_on", nulls_last=True).iter_rows(named=True):
+        status = (sentence("actions.overdue_days", ctx.locale, n=str(r["days_overdue"])) if r["overdue"]
+                  else ctx.t(f"status.{r['status']}"))
+        rows.append(Row([Cell(r.get("title") or DASH, "strong"), Cell(r.get("owner") or DASH),
+                         Cell(r["due_on"].isoformat() if r.get("due_on") else DASH, "nowrap"),
+                         Cell(status, "nowrap bad" if r["overdue"] else "nowrap")], "overdue" if r["overdue"] else ""))
+    return Table([ctx.t("header.action"), ctx.t("header.owner"), ctx.t("header.due"), ctx.t("header.status")], rows,
+                 caption=ctx.t("note.actions"))
 
 
 __all__ = ["build_quarterly", "quarterly_from_context"]

@@ -85,7 +85,7 @@ def significance_table(ctx: b.ReportContext, summary) -> Table | None:
                          Cell(b.value_text(ctx, k, c.baseline)),
                          Cell(b.change_text(ctx, k, c.change), "" if good is None else ("good" if good else "bad")),
                          Cell(ctx.t(f"test.{k}")), Cell(ctx.fmt.number(c.p_value, 3)),
-                         Cell(verdict, "strong" if c.significant else "muted")]))
+                         Cell(verdict, "strong nowrap" if c.significant else "muted nowrap")]))
     if not rows:
         return None
     return Table([ctx.t("header.kpi"), ctx.fmt.period(summary.period.label), ctx.fmt.period(summary.baseline_period.label),
@@ -136,7 +136,7 @@ def _breakdown(ctx: b.ReportContext) -> Table | Absent:
             small = csat.small_sample or (csat.n or 0) < ctx.config.definitions.min_sample
             rows.append(Row([
                 Cell(ctx.t(f"header.{field}") if i == 0 else "", "strong"),
-                Cell(b.group_label(ctx, field, g.keys[field])),
+                Cell(b.group_label(ctx, field, g.keys[field]), "nowrap"),
                 Cell(ctx.fmt.number(g.kpis["responses"].value)),
                 Cell(b.value_text(ctx, "csat", csat.value)), Cell(b.ci_text(ctx, "csat", csat.ci)),
                 Cell(b.value_text(ctx, "csat_mean", mean.value)),
@@ -187,8 +187,9 @@ def _followup_note(ctx: b.ReportContext) -> str:
     kv = ctx.kpis().groups[0].kpis["followup_24h_rate"]
     if kv.value is None:
         return ""
-    return sentence("followup.rate", ctx.locale, rate=ctx.fmt.percent(kv.value), n=ctx.fmt.number(kv.n),
-                    hours=ctx.fmt.number(ctx.config.definitions.followup_hours))
+    return " ".join([sentence("followup.rate", ctx.locale, rate=ctx.fmt.percent(kv.value), n=ctx.fmt.number(kv.n),
+                              hours=ctx.fmt.number(ctx.config.definitions.followup_hours)),
+                     ctx.t("followup.rate_base")])
 
 
 __all__ = ["build_survey", "survey_from_context"]

@@ -143,12 +143,15 @@ class Formatter:
         if _missing(delta):
             return DASH
         if unit == "rate":
-            return self.points(float(delta) * 100)
-        if unit == "seconds":
-            body = self.duration(abs(float(delta)))
-            return (MINUS if delta < 0 else "+") + body
-        body = self.kpi_value(kpi_id, abs(float(delta)), unit)
-        return (MINUS if delta < 0 else "+") + body
+            text = self.points(float(delta) * 100)
+        elif unit == "seconds":
+            text = (MINUS if delta < 0 else "+") + self.duration(abs(float(delta)))
+        else:
+            text = (MINUS if delta < 0 else "+") + self.kpi_value(kpi_id, abs(float(delta)), unit)
+        # A change that rounds to zero has no direction to show ("−0.0 pts" reads as a fall).
+        if not any(ch in "123456789" for ch in text):
+            return text.lstrip("+" + MINUS)
+        return text
 
     def relative_change(self, ratio: float | None, digits: int = 1) -> str:
         """A relative change (``0.052`` = +5.2 %), signed: ``"+5.2 %"`` / ``"+5.2%"``."""
