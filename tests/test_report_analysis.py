@@ -239,7 +239,7 @@ def test_survey_report_shows_significance_and_followups(config, workspace):
 
 
 @pytest.mark.parametrize("df", [1, 2, 3.5, 9, 24, 99, 1000])
-def test_t_quantile_without_scipy_matches_scipy(df):
+def test_t_quantile_matches_scipy(df):
     from scipy.stats import t
 
     from toolkit.stats import t_quantile
