@@ -40,9 +40,8 @@ _SCHEMA_NAME = {
     "qa": "qa",
     "agent-status": "agent-status",
 }
-# Interaction KPIs aggregated in passes of their own, merged into the interactions rows:
-_DUE = "interactions:due"  # keyed by sla_due_at
-_FCR = "interactions:fcr"  # derived FCR, over a narrow sorted projection
+# The interaction KPIs keyed by sla_due_at: a pass of their own, merged into the interactions rows.
+_DUE = "interactions:due"
 _NO_DATA = {
     "interactions": "no interactions data",
     "surveys": "no surveys data",
@@ -107,19 +106,13 @@ def compute_kpis(
             if fcr_method:
                 fcr_kind = fcr_method
                 methods["fcr_rate"] = fcr.method_label(fcr_method, d)
-            if fcr_method == "derived":
-                # Its own pass over a narrow projection: the repeat window needs a sort, and
-                # sorting only the few columns FCR reads is what keeps it cheap.
-                main.remove("fcr_rate")
-                repeats = _prepare_fcr(lf, config, lo, hi, by)
-                queries[_FCR] = _aggregate(repeats, by, _agg_exprs(["fcr_rate"], d))
             if due_keyed:
                 # A second, small pass: tickets due in the period, keyed by their due time.
                 due = _prepare_sla(lf, config, lo, hi).with_columns(_group_keys(by))
                 queries[_DUE] = _aggregate(due, by, _agg_exprs(due_keyed, d))
         exprs = _agg_exprs(main, d)
         if ds == "interactions":
-            prepared = _prepare_interactions(lf, config, lo, hi)
+            prepared = _prepare_interactions(lf, config, lo, hi, fcr_method == "derived")
             exprs += [pl.col("_outage").sum().alias("_outage"), _handled_count()]
             queries[ds] = _aggregate(prepared.with_columns(_group_keys(by)), by, exprs)
             continue
@@ -136,7 +129,7 @@ def compute_kpis(
     names = list(queries)
     for name, df in zip(names, pl.collect_all([queries[n] for n in names]), strict=True):
         aggregated[name] = df
-    for name in (_FCR, _DUE, "interactions"):
+    for name in (_DUE, "interactions"):
         if aggregated.get(name) is not None:
             aggregated[name] = _label_keys(aggregated[name], by)
 
@@ -149,15 +142,14 @@ def compute_kpis(
     ):
         if "interactions" not in unavailable:
             lf = _with_canonical_columns(interactions, "interactions", config.timezone)
-            prepared = _prepare_interactions(lf, config, lo, hi).with_columns(_group_keys(by))
+            prepared = _prepare_interactions(lf, config, lo, hi, False).with_columns(_group_keys(by))
             aggregated["interactions"] = _label_keys(
                 _aggregate(prepared, by, [_handled_count()]).collect(), by
             )
 
     rows = {ds: _rows(df, by) for ds, df in aggregated.items() if df is not None}
-    for part in (_FCR, _DUE):
-        for key, r in rows.pop(part, {}).items():
-            rows.setdefault("interactions", {}).setdefault(key, {}).update(r)
+    for key, r in rows.pop(_DUE, {}).items():
+        rows.setdefault("interactions", {}).setdefault(key, {}).update(r)
     keys = sorted({k for r in rows.values() for k in r}, key=_sort_key) if by else [()]
     groups: list[Group] = []
     for key in keys:
@@ -263,76 +255,50 @@ def _localise(t: datetime, tz: str | None) -> datetime:
     return t.replace(tzinfo=ZoneInfo(tz)) if t.tzinfo is None else t.astimezone(ZoneInfo(tz))
 
 
-def _prepare_interactions(lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime) -> pl.LazyFrame:
-    """Interactions arriving in ``[lo, hi)`` with the row flags; FCR here is the reported one
-    (derived FCR has its own pass, so ``_next_at`` is null)."""
+def _prepare_interactions(
+    lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool
+) -> pl.LazyFrame:
+    """Interactions arriving in ``[lo, hi)`` with the row flags.
+
+    With ``derived_fcr``, rows up to ``hi + fcr_window_days`` are read first (only later
+    contacts can be repeats), each gets ``_next_at`` — the customer's next strictly later
+    contact, the rule of fcr.py — and ``_provisional``; then the period is kept.
+    """
     import polars as pl
 
     d = config.definitions
     tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
-    out = _outage(config, tz)
-    return (
-        lf.filter(_in("arrived_at", lo, hi))
-        .with_columns(
-            (~out).alias("_p"),
-            (out & _is_contact()).alias("_outage"),
-            pl.col("arrived_at").alias("_t"),
-            pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at"),
-            pl.lit(False).alias("_provisional"),
+    t = pl.col("arrived_at")
+    if derived_fcr:
+        window = timedelta(days=d.fcr_window_days)
+        latest = fcr.latest_arrival(lf)
+        rows = lf.filter((t >= lo) & (t < hi + window))
+        times = _next_contact_times(rows, d)
+        if times is None:
+            rows = rows.with_columns(fcr.next_contact_at(d))
+        else:
+            # The scan keeps row order, so the times computed eagerly line up with its rows.
+            rows = pl.concat([rows, times.lazy()], how="horizontal")
+        rows = rows.filter(t < hi)
+        provisional = pl.lit(False) if latest is None else (t > pl.lit(latest - window))
+    else:
+        rows = lf.filter(_in("arrived_at", lo, hi)).with_columns(
+            pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at")
         )
-        .with_columns(x.interaction_row_flags(d))
-    )
+        provisional = pl.lit(False)
+    out = _outage(config, tz)
+    return rows.with_columns(
+        (~out).alias("_p"),
+        (out & _is_contact()).alias("_outage"),
+        t.alias("_t"),
+        provisional.alias("_provisional"),
+    ).with_columns(x.interaction_row_flags(d))
 
 
 def _is_contact() -> pl.Expr:
     import polars as pl
 
     return (pl.col("direction").fill_null("inbound") == "inbound") & (pl.col("channel") != "ivr")
-
-
-# The columns derived FCR reads (row flags, repeat test); group fields are added per query.
-_FCR_COLUMNS = (
-    "arrived_at", "direction", "channel", "answered", "answered_at", "ended_at", "resolved",
-    "customer_id", "first_contact_resolved",
-)  # fmt: skip
-
-
-def _prepare_fcr(
-    lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, by: Sequence[str]
-) -> pl.LazyFrame:
-    """Contacts of ``[lo, hi)`` with ``_next_at`` (the customer's next strictly later contact,
-    looked for up to ``hi + fcr_window_days``) and ``_provisional``, keyed by arrival.
-
-    The rule is fcr.py's; :func:`_next_contact_times` computes it on three narrow columns.
-    """
-    import polars as pl
-
-    d = config.definitions
-    tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
-    window = timedelta(days=d.fcr_window_days)
-    latest = fcr.latest_arrival(lf)
-    have = lf.collect_schema().names()
-    cols = list(dict.fromkeys([*_FCR_COLUMNS, *[f for f in by if f in have], "topic", "interaction_id"]))
-    t = pl.col("arrived_at")
-    narrow = lf.filter(_is_contact() & (t >= lo) & (t < hi + window)).select(cols)
-    times = _next_contact_times(narrow, d)
-    if times is None:
-        narrow = narrow.with_columns(fcr.next_contact_at(d))
-    else:
-        # The scan keeps row order, so the times computed eagerly line up with its rows.
-        narrow = pl.concat([narrow.drop("interaction_id"), times.lazy()], how="horizontal")
-    provisional = pl.lit(False) if latest is None else (t > pl.lit(latest - window))
-    return (
-        narrow.filter(t < hi)
-        .with_columns(
-            (~_outage(config, tz)).alias("_p"),
-            t.alias("_t"),
-            provisional.alias("_provisional"),
-        )
-        # FCR reads only the handled flag; the others would need columns not projected here
-        .with_columns([e for e in x.interaction_row_flags(d) if e.meta.output_name() == "_x_handled"])
-        .with_columns(_group_keys(by))
-    )
 
 
 def _next_contact_times(narrow: pl.LazyFrame, d: Definitions) -> pl.DataFrame | None:
@@ -350,8 +316,9 @@ def _next_contact_times(narrow: pl.LazyFrame, d: Definitions) -> pl.DataFrame | 
 
     # As in fcr.py's window, a null topic is a topic of its own (matched with the customer's other
     # contacts without a topic); a contact without a customer has no sequence at all.
+    # Only contacts (inbound, not IVR) repeat one another; other rows have no sequence either.
     key = pl.struct("customer_id", "topic") if d.fcr_same_topic else pl.col("customer_id")
-    known = pl.col("customer_id").is_not_null()
+    known = pl.col("customer_id").is_not_null() & _is_contact()
     t, h, g = pl.col("arrived_at"), pl.col("_h1"), pl.col("_h2")
     seq = (
         narrow.select(
