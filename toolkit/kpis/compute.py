@@ -83,6 +83,7 @@ def compute_kpis(
     aggregated: dict[str, pl.DataFrame | None] = {}
     unavailable: dict[str, list[str]] = {}
     queries: dict[str, pl.LazyFrame] = {}
+    exprs_of: dict[str, list[pl.Expr]] = {}
 
     for ds in DATASETS:
         lf = frames.get(ds)
@@ -114,7 +115,10 @@ def compute_kpis(
         if ds == "interactions":
             prepared = _prepare_interactions(lf, config, lo, hi, fcr_method == "derived")
             exprs += [pl.col("_outage").sum().alias("_outage"), _handled_count()]
+            if "_misaligned" in prepared.collect_schema():
+                exprs.append(pl.col("_misaligned").sum())
             queries[ds] = _aggregate(prepared.with_columns(_group_keys(by)), by, exprs)
+            exprs_of[ds] = [e for e in exprs if e.meta.output_name() != "_misaligned"]
             continue
         elif ds == "surveys":
             prepared = _prepare_surveys(lf, interactions if linked else None, config, lo, hi)
@@ -129,6 +133,13 @@ def compute_kpis(
     names = list(queries)
     for name, df in zip(names, pl.collect_all([queries[n] for n in names]), strict=True):
         aggregated[name] = df
+    ix = aggregated.get("interactions")
+    if ix is not None and "_misaligned" in ix.columns and ix["_misaligned"].sum():
+        # The second read of the store did not return rows in the order of the first (the
+        # next-contact times would land on the wrong rows): redo with the exact window.
+        lf = _with_canonical_columns(interactions, "interactions", config.timezone)
+        prepared = _prepare_interactions(lf, config, lo, hi, True, exact=True).with_columns(_group_keys(by))
+        aggregated["interactions"] = _aggregate(prepared, by, exprs_of["interactions"]).collect()
     for name in (_DUE, "interactions"):
         if aggregated.get(name) is not None:
             aggregated[name] = _label_keys(aggregated[name], by)
@@ -256,7 +267,7 @@ def _localise(t: datetime, tz: str | None) -> datetime:
 
 
 def _prepare_interactions(
-    lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool
+    lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool, *, exact: bool = False
 ) -> pl.LazyFrame:
     """Interactions arriving in ``[lo, hi)`` with the row flags.
 
@@ -273,12 +284,17 @@ def _prepare_interactions(
         window = timedelta(days=d.fcr_window_days)
         latest = fcr.latest_arrival(lf)
         rows = lf.filter((t >= lo) & (t < hi + window))
-        times = _next_contact_times(rows, d)
+        times = None if exact else _next_contact_times(rows, d)
         if times is None:
             rows = rows.with_columns(fcr.next_contact_at(d))
         else:
-            # The scan keeps row order, so the times computed eagerly line up with its rows.
-            rows = pl.concat([rows, times.lazy()], how="horizontal")
+            # A scan keeps row order, so the times computed eagerly line up with this second read;
+            # ``_misaligned`` counts rows whose time or customer hash says otherwise.
+            rows = pl.concat([rows, times.lazy()], how="horizontal").with_columns(
+                (pl.col("_seq_at").ne_missing(t) | pl.col("_seq_h").ne_missing(_customer_hash(d, 11))).alias(
+                    "_misaligned"
+                )
+            )
         rows = rows.filter(t < hi)
         provisional = pl.lit(False) if latest is None else (t > pl.lit(latest - window))
     else:
@@ -314,16 +330,9 @@ def _next_contact_times(narrow: pl.LazyFrame, d: Definitions) -> pl.DataFrame | 
     """
     import polars as pl
 
-    # As in fcr.py's window, a null topic is a topic of its own (matched with the customer's other
-    # contacts without a topic); a contact without a customer has no sequence at all.
-    # Only contacts (inbound, not IVR) repeat one another; other rows have no sequence either.
-    key = pl.struct("customer_id", "topic") if d.fcr_same_topic else pl.col("customer_id")
-    known = pl.col("customer_id").is_not_null() & _is_contact()
     t, h, g = pl.col("arrived_at"), pl.col("_h1"), pl.col("_h2")
     seq = (
-        narrow.select(
-            t, pl.when(known).then(key.hash(11)).alias("_h1"), pl.when(known).then(key.hash(29)).alias("_h2")
-        )
+        narrow.select(t, _customer_hash(d, 11).alias("_h1"), _customer_hash(d, 29).alias("_h2"))
         .collect()
         .with_row_index("_i")
         .sort("arrived_at")
@@ -341,10 +350,24 @@ def _next_contact_times(narrow: pl.LazyFrame, d: Definitions) -> pl.DataFrame | 
     )
     nxt_at = pl.when(same).then(pl.when(nxt > t).then(nxt)).otherwise(stop).backward_fill()
     return (
-        seq.select("_i", nxt_at.alias("_next_at"))
+        seq.select("_i", nxt_at.alias("_next_at"), t.alias("_seq_at"), h.alias("_seq_h"))
         .sort("_i")
-        .select(pl.when(pl.col("_next_at") < stop).then(pl.col("_next_at")).alias("_next_at"))
+        .select(
+            pl.when(pl.col("_next_at") < stop).then(pl.col("_next_at")).alias("_next_at"), "_seq_at", "_seq_h"
+        )
     )
+
+
+def _customer_hash(d: Definitions, seed: int) -> pl.Expr:
+    """A 64-bit hash of the contact's customer (and topic, with ``fcr_same_topic``); null when the
+    row has no repeat sequence: no customer, or not a contact (only inbound non-IVR contacts repeat).
+
+    As in fcr.py's window, a null topic is a topic of its own.
+    """
+    import polars as pl
+
+    key = pl.struct("customer_id", "topic") if d.fcr_same_topic else pl.col("customer_id")
+    return pl.when(pl.col("customer_id").is_not_null() & _is_contact()).then(key.hash(seed))
 
 
 def _prepare_sla(lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime) -> pl.LazyFrame:
