@@ -335,9 +335,10 @@ def _next_contact_times(narrow: pl.LazyFrame, d: Definitions) -> pl.DataFrame | 
         narrow.select(t, _customer_hash(d, 11).alias("_h1"), _customer_hash(d, 29).alias("_h2"))
         .collect()
         .with_row_index("_i")
-        .sort("arrived_at")
-        .sort("_h1", maintain_order=True, nulls_last=True)
     )
+    if not seq["arrived_at"].is_sorted():  # a store written month by month usually is
+        seq = seq.sort("arrived_at")
+    seq = seq.sort("_h1", maintain_order=True, nulls_last=True)
     if seq.select(((h.shift(-1) == h) & g.shift(-1).ne_missing(g)).fill_null(False).any()).item():
         return None
     nxt = t.shift(-1)
