@@ -148,3 +148,19 @@ def test_canonical_mapping_is_chosen_for_canonical_headers():
     assert choose_mapping("interactions", ["interaction_id", "channel", "arrived_at"]).name == "canonical"
     assert choose_mapping("surveys", ["response_id", "sent_at", "csat"]).name == "canonical-surveys"
     assert choose_mapping("interactions", ["foo", "bar"]) is None
+
+
+def test_recode_small_and_large_maps_agree():
+    """A map becomes a when/then chain (streamed row by row); a map with many distinct
+    replacements stays a replace_strict; both give the same values, None included."""
+    import polars as pl
+
+    from toolkit.mapping import RECODE_BRANCHES, recode
+
+    text = pl.Series("v", ["a", "b", "zz", None, "n/a"]).to_frame()
+    small = {"a": "1", "b": "2", "n/a": None}
+    out = text.select(recode(pl.col("v"), small, default=pl.col("v")).alias("v"))["v"].to_list()
+    assert out == ["1", "2", "zz", None, None]
+    large = {f"k{i}": f"t{i}" for i in range(RECODE_BRANCHES + 5)} | small
+    out = text.select(recode(pl.col("v"), large, default=pl.col("v")).alias("v"))["v"].to_list()
+    assert out == ["1", "2", "zz", None, None]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from toolkit.mapping import Mapping, skip_expr, source_exprs
+from toolkit.mapping import Mapping, recode, skip_expr, source_exprs
 from toolkit.schema import CHANNELS, DIRECTIONS, REALTIME_CHANNELS, Dataset, Field, polars_dtype
 
 TRUE_WORDS = ("y", "yes", "true", "t", "1", "是", "对", "有", "✓", "√", "x")
@@ -131,7 +131,7 @@ def _parse_bool(text: Any) -> Any:
 def _parse_choice(name: str, text: Any) -> Any:
     t = text.str.to_lowercase()
     syn = SYNONYMS.get(name, {})
-    return t.replace(syn) if syn else t
+    return recode(t, syn, default=t) if syn else t
 
 
 Check = tuple[Any, str, Any, str]  # (condition, field, value shown, reason template with "{}" for the value)
