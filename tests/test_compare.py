@@ -181,6 +181,6 @@ def test_cli_compare_json_and_table(cli, tmp_path, monkeypatch):
     r = cli("compare", "--period", "2026-10", "--kpi", "asa_s")
     assert r.code == 0 and "improved" in r.out and "−15.0 s" in r.out
     r = cli("compare", "--period", "2026-10", "--against", "sideways")
-    assert r.code == 1 and r.err.startswith("Error: --against 'sideways'")
+    assert r.code == 2 and "'sideways' is not one of previous" in " ".join(r.err.replace("│", " ").split())
     r = cli("compare", "--period", "2024-01")
     assert r.code == 1 and "no interactions in 2024-01" in r.err

@@ -53,3 +53,14 @@ def test_bad_period_and_unknown_kpi(workspace, cli):
 def test_help_has_an_example(cli):
     r = cli("kpi", "--help")
     assert r.code == 0 and "Example" in r.out
+
+
+def test_every_unknown_kpi_is_named_at_once(workspace, cli):
+    r = cli("--config", workspace / "cxtk.yaml", "kpi", "--period", "2026-10", "--kpi", "aht_s,asa,fcr")
+    assert r.code == 1 and "unknown KPI ids 'asa', 'fcr'; known ids: contacts" in r.err
+
+
+def test_compare_against_an_unknown_baseline_is_a_usage_error(workspace, cli):
+    r = cli("--config", workspace / "cxtk.yaml", "compare", "--period", "2026-10", "--against", "yesterday")
+    words = " ".join(r.err.replace("│", " ").split())  # the error box wraps its text
+    assert r.code == 2 and "'yesterday' is not one of previous, last-year, trend, benchmark[:NAME], teams" in words

@@ -37,6 +37,17 @@ class Globals:
 state = Globals()
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"cxtk {version('cxtk')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("cxtk (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
 def _globals(
     config: Annotated[
@@ -45,6 +56,9 @@ def _globals(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="More detail; tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     state.config = config
     state.quiet = quiet

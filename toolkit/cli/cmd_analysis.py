@@ -40,12 +40,20 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, default=str)
 
 
+def _against(value: str) -> str:
+    """A usage error (exit 2), like any other bad option value, before the workspace is read."""
+    base, _, name = value.partition(":")
+    if base in ("previous", "last-year", "trend", "teams") and not name or base == "benchmark":
+        return value
+    raise typer.BadParameter(f"'{value}' is not one of previous, last-year, trend, benchmark[:NAME], teams")
+
+
 @app.command("compare")
 def compare_cmd(
     period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q3, 2026-W41, 2026 or a day range.")],
     against: Annotated[
         str,
-        typer.Option("--against", help="previous, last-year, trend, benchmark[:NAME] or teams."),
+        typer.Option("--against", callback=_against, help="previous, last-year, trend, benchmark[:NAME] or teams."),
     ] = "previous",
     by: Annotated[
         str | None, typer.Option("--by", help="Group by fields, comma-separated (team, queue, channel, …).")

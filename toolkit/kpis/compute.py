@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.errors import CxtkError
 from toolkit.kpis import expr as x
 from toolkit.kpis import fcr
-from toolkit.kpis.registry import DATASETS, KPI_IDS, REGISTRY, kpi
+from toolkit.kpis.registry import DATASETS, KPI_IDS, REGISTRY, kpis_by_id
 from toolkit.kpis.result import Group, KpiResult, KpiValue
 from toolkit.periods import Period
 
@@ -66,7 +66,7 @@ def compute_kpis(
     import polars as pl
 
     d = config.definitions
-    ids = tuple(KPI_IDS if kpis is None else [kpi(k).id for k in kpis])
+    ids = tuple(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)])
     by = tuple(by)
     bad = [f for f in by if f not in GROUP_FIELDS]
     if bad:

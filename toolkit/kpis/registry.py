@@ -10,7 +10,7 @@ one ``group_by().agg()``. Adding a KPI is adding one entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -699,6 +699,16 @@ REGISTRY: dict[str, Kpi] = {
 
 KPI_IDS: tuple[str, ...] = tuple(REGISTRY)
 DATASETS: tuple[str, ...] = (IX, SV, QA, AS)
+
+
+def kpis_by_id(kpi_ids: Sequence[str]) -> list[Kpi]:
+    """Look several KPIs up; every unknown id is named in one error."""
+    unknown = [k for k in kpi_ids if k not in REGISTRY]
+    if len(unknown) > 1:
+        from toolkit.errors import CxtkError
+
+        raise CxtkError(f"unknown KPI ids {', '.join(repr(k) for k in unknown)}; known ids: {', '.join(KPI_IDS)}")
+    return [kpi(k) for k in kpi_ids]
 
 
 def kpi(kpi_id: str) -> Kpi:
