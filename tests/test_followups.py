@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from toolkit.followups import followup_rate, followups
+from toolkit.followups import followups
 
 TZ = "Asia/Shanghai"
 SH = ZoneInfo(TZ)
@@ -234,29 +234,6 @@ def test_followup_hours_and_low_score_max_from_defs():
     )
     assert out["due_at"].to_list() == [t(10, 14)]
     assert out["status"].to_list() == ["done in time"]
-
-
-def test_followup_rate_counts_in_time_over_decided():
-    sv = surveys(
-        [
-            {"response_id": "a", "csat": 1, "responded_at": BASE, "followed_up_at": t(11, 10)},  # in time
-            {"response_id": "b", "csat": 1, "responded_at": BASE, "followed_up_at": t(12)},  # late
-            {"response_id": "c", "csat": 1, "responded_at": BASE},  # overdue at now = 12th
-            {"response_id": "e", "csat": 2, "responded_at": t(11, 20)},  # open: due 12th 20:00
-        ]
-    )
-    ix = interactions([{"interaction_id": "i9", "arrived_at": t(9), "complaint": True}])  # overdue
-    rate = followup_rate(
-        sv, ix, Defs(), now=t(12, 12), period_start=date(2026, 10, 1), period_end=date(2026, 10, 31)
-    )
-    # 1 in time ÷ (1 in time + 1 late + 2 overdue) = 0.25; 1 pending.
-    assert rate == {"value": 0.25, "n": 4, "numerator": 1, "denominator": 4, "pending": 1, "note": None}
-
-
-def test_followup_rate_with_nothing_due():
-    empty = surveys([])
-    rate = followup_rate(empty, None, Defs(), t(1), date(2026, 10, 1), date(2026, 10, 31))
-    assert rate["value"] is None and rate["denominator"] == 0 and rate["note"]
 
 
 def test_datetime_bounds_are_half_open():

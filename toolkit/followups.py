@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["STATUS_ORDER", "followup_rate", "followups"]
+__all__ = ["STATUS_ORDER", "followups"]
 
 #: Statuses, most urgent first (the order of the list).
 STATUS_ORDER = ("overdue", "open", "done late", "done in time")
@@ -232,39 +232,3 @@ def followups(
         .collect()
     )
 
-
-def followup_rate(
-    surveys: pl.LazyFrame,
-    interactions: pl.LazyFrame | None,
-    defs: Any,
-    now: datetime,
-    period_start: date | datetime,
-    period_end: date | datetime,
-) -> dict[str, Any]:
-    """``followup_24h_rate`` of a period: items followed up in time ÷ items whose outcome is known.
-
-    Returns ``{"value", "n", "numerator", "denominator", "pending", "note"}``.
-    Items still ``open`` (not followed up, due time not reached) are neither a
-    success nor a miss yet: they are left out of the denominator and counted
-    as ``pending``. ``value`` is ``None`` when nothing is due.
-    """
-    import polars as pl
-
-    counts = dict(
-        _items(surveys, interactions, defs, now, period_start, period_end)
-        .group_by("status")
-        .agg(pl.len())
-        .collect()
-        .iter_rows()
-    )
-    numerator = counts.get("done in time", 0)
-    denominator = numerator + counts.get("done late", 0) + counts.get("overdue", 0)
-    pending = counts.get("open", 0)
-    return {
-        "value": numerator / denominator if denominator else None,
-        "n": denominator,
-        "numerator": numerator,
-        "denominator": denominator,
-        "pending": pending,
-        "note": None if denominator else "no low-score response or complaint due for follow-up in the period",
-    }
