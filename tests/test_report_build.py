@@ -139,8 +139,21 @@ def test_monthly_summary_sentences_name_best_and_worst(pdfs):
 def test_monthly_zh_has_chinese_labels_and_the_numbers(pdfs):
     text = pdfs[("monthly", "zh-CN")]
     for expected in ("服务评估报告 — 2026年10月", "效率指标评分表", "平均应答速度", "≤ 30秒", "40秒", "75.0%", "87.5",
-                     "67.0% – 88.8%", "数据质量与方法说明", "当前口径定义"):
+                     "67.0% – 88.8%", "数据质量与方法说明", "当前口径定义",
+                     "内部资料 — 仅供管理层使用"):  # the default footer speaks the report's language
         assert expected in text, expected
+
+
+def test_footer_and_mark_per_locale(config):
+    from toolkit.config import Brand
+    from toolkit.report.build import brand_of
+
+    per_locale = config.model_copy(update={"brand": Brand(footer={"en": "Internal", "zh-CN": "内部"},
+                                                          confidential={"en": "Confidential"})})
+    assert (brand_of(per_locale, "zh-CN").footer, brand_of(per_locale, "zh-CN").confidential) == ("内部", "Confidential")
+    assert brand_of(per_locale, "en").footer == "Internal"
+    one_text = config.model_copy(update={"brand": Brand(footer="")})
+    assert brand_of(one_text, "zh-CN").footer == "" and brand_of(one_text, "zh-CN").confidential is None
 
 
 def test_other_reports_show_their_figures(pdfs):

@@ -29,8 +29,9 @@ class Brand(_Strict):
     primary: str = "#0B5FFF"
     accent: str = "#FF8A00"
     font: str | None = None
-    footer: str | None = "Internal — for management use"
-    confidential: str | None = None
+    # one text, or one per locale ({en: …, zh-CN: …}); unset: a default in the report's language
+    footer: str | dict[Literal["en", "zh-CN"], str] | None = None
+    confidential: str | dict[Literal["en", "zh-CN"], str] | None = None
 
     @field_validator("primary", "accent")
     @classmethod

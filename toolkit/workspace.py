@@ -27,7 +27,10 @@ brand:
   primary: "#0B5FFF"
   accent: "#FF8A00"
   font: null                       # default: a sans font that covers the locale
-  footer: "Internal — for management use"
+  footer:                          # one text, or one per report language
+    en: "Internal — for management use"
+    zh-CN: "内部资料 — 仅供管理层使用"
+  confidential: null               # e.g. {en: Confidential, zh-CN: 机密}: a mark on the cover and every page
 
 definitions:                       # see docs/kpis.md; reports print the definitions in force
   service_level_threshold_s: 20    # answered within this many seconds counts for service level

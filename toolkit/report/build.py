@@ -122,14 +122,24 @@ def _now() -> datetime:
 # -- metadata ----------------------------------------------------------------------
 
 
-def brand_of(config: Config) -> Brand:
-    """The view-model brand from config ``brand:``; the logo as an absolute path under the workspace."""
+def brand_of(config: Config, locale: str = "en") -> Brand:
+    """The view-model brand from config ``brand:``; the logo as an absolute path under the workspace;
+    footer and confidentiality mark in the report's locale."""
     b = config.brand
     logo = None
     if b.logo:
         logo = b.logo if "://" in b.logo or b.logo.startswith("data:") else str(config.path(b.logo).resolve())
-    return Brand(primary=b.primary, accent=b.accent, logo=logo, font=b.font, footer=b.footer or "",
-                 confidential=b.confidential)
+    footer = _in_locale(b.footer, locale)
+    return Brand(primary=b.primary, accent=b.accent, logo=logo, font=b.font,
+                 footer=label("word.default_footer", locale) if footer is None else footer,
+                 confidential=_in_locale(b.confidential, locale) or None)
+
+
+def _in_locale(text: str | dict[str, str] | None, locale: str) -> str | None:
+    """A config text given once or per locale; a locale left out falls back to English, then to any."""
+    if not isinstance(text, dict):
+        return text
+    return text.get(locale) or text.get("en") or next(iter(text.values()), None)
 
 
 def meta_of(ctx: ReportContext, kind: str, scope: list[str] | None = None, coverage: list[str] | None = None) -> ReportMeta:
@@ -143,7 +153,7 @@ def meta_of(ctx: ReportContext, kind: str, scope: list[str] | None = None, cover
         period_text=period_text,
         generated_at=ctx.fmt.datetime(ctx.now),
         locale=ctx.locale,  # type: ignore[arg-type]
-        brand=brand_of(ctx.config),
+        brand=brand_of(ctx.config, ctx.locale),
         scope=scope or [],
         coverage=coverage or [],
     )

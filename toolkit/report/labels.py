@@ -148,6 +148,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "word.worsened": ("worsened", "恶化"),
     "word.unchanged": ("unchanged", "持平"),
     "word.confidential": ("Confidential", "内部资料"),
+    "word.default_footer": ("Internal — for management use", "内部资料 — 仅供管理层使用"),
     "word.generated": ("Generated", "生成时间"),
     "word.period": ("Period", "统计周期"),
     "word.scope": ("Scope", "评估范围"),
