@@ -160,6 +160,10 @@ def test_cli_sample_and_summary(cli, tmp_path, monkeypatch):
     assert sheet.height == 23 and sheet["review_id"][0] == "QA-2026-10-s3-00001"
     r = cli("qa", "sample", "--period", "2026-10", "--rate", "0.1", "--size", "3", "--out", "x.csv")
     assert r.code == 1 and "either --rate" in r.err
+    # three teams (A 57, B 30, C 10 contacts): a size of 2 cannot cover them, and the user is told
+    r = cli("qa", "sample", "--period", "2026-10", "--size", "2", "--no-include-complaints", "--out", "y.csv")
+    assert "3 contacts to review (3 random)" in r.out
+    assert "note: --size 2 was raised to 3 random contacts so that every stratum (team) has at least one" in r.out
     # fill and ingest the sheet, then summarise it
     sheet.with_columns(
         pl.lit("2026-10-30 09:00").alias("reviewed_at"), pl.lit(5).alias("attitude"), pl.lit(5).alias("communication"),

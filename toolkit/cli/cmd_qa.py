@@ -62,6 +62,10 @@ def sample_cmd(
     parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     if not state.quiet:
         typer.echo(f"wrote {out}: {s.height} contacts to review ({parts or 'none'})")
+        random_n = counts.get("random", 0)
+        if size is not None and stratify and random_n > size:
+            typer.echo(f"note: --size {size} was raised to {random_n} random contacts so that every stratum "
+                       f"({stratify}) has at least one")
 
 
 @qa_app.command("summary")
