@@ -58,15 +58,15 @@ def series(
     import polars as pl
 
     from toolkit.kpis import expr as x
-    from toolkit.kpis.compute import _frame_tz, _outage, _with_canonical_columns
+    from toolkit.kpis.compute import frame_tz, in_outage, with_canonical_columns
 
-    tz = _frame_tz(interactions, config.timezone)
+    tz = frame_tz(interactions, config.timezone)
     d = config.definitions
-    lf = _with_canonical_columns(interactions, "interactions", config.timezone)
+    lf = with_canonical_columns(interactions, "interactions", config.timezone)
     t = pl.col("arrived_at")
     lf = (
         lf.filter((t >= lo) & (t < hi))
-        .with_columns((~_outage(config, tz)).alias("_p"))
+        .with_columns((~in_outage(config, tz)).alias("_p"))
         .with_columns(x.interaction_row_flags(d))
     )
     if grain == "hour":
@@ -145,13 +145,13 @@ def find_anomalies(
     """
     import polars as pl
 
-    from toolkit.kpis.compute import _frame_tz
+    from toolkit.kpis.compute import frame_tz
 
     ix = frames.get("interactions")
     empty = pl.DataFrame(schema={"grain": pl.String, "t": pl.Datetime("us"), "metric": pl.String})
     if ix is None:
         return AnomalyResult(period, empty, data_checks=["no interactions data"])
-    tz = _frame_tz(ix, config.timezone)
+    tz = frame_tz(ix, config.timezone)
     lo, hi = period.bounds(tz)
     early = lo - timedelta(days=WINDOW_DAYS)
     found = []
@@ -176,7 +176,7 @@ def special_reviews(ix: pl.LazyFrame, anomalies: pl.DataFrame, *, config: Config
     """One "special review" item per run of consecutive days with a complaint surge, with its main topic and queue."""
     import polars as pl
 
-    from toolkit.kpis.compute import _with_canonical_columns
+    from toolkit.kpis.compute import with_canonical_columns
 
     days = anomalies.filter(
         (pl.col("grain") == "day") & (pl.col("metric") == "complaints") & (pl.col("side") == "high")
@@ -188,7 +188,7 @@ def special_reviews(ix: pl.LazyFrame, anomalies: pl.DataFrame, *, config: Config
         ((pl.col("t").diff().dt.total_days().fill_null(1) != 1).cum_sum()).alias("run")
     )
     out = []
-    lf = _with_canonical_columns(ix, "interactions", config.timezone)
+    lf = with_canonical_columns(ix, "interactions", config.timezone)
     for _run, part in days.group_by("run", maintain_order=True):
         start, end = part["t"].min(), part["t"].max()
         t = pl.col("arrived_at")
@@ -216,13 +216,13 @@ def outage_windows(ix: pl.LazyFrame, period: Period, *, config: Config) -> list[
     """The configured outages that overlap ``period``, with the contacts left out of the KPIs."""
     import polars as pl
 
-    from toolkit.kpis.compute import _frame_tz, _localise
+    from toolkit.kpis.compute import frame_tz, localise
 
-    tz = _frame_tz(ix, config.timezone)
+    tz = frame_tz(ix, config.timezone)
     lo, hi = period.bounds(tz)
     out = []
     for o in config.outages:
-        s, e = _localise(o.start, tz), _localise(o.end, tz)
+        s, e = localise(o.start, tz), localise(o.end, tz)
         if e <= lo or s >= hi:
             continue
         t = pl.col("arrived_at")

@@ -295,15 +295,15 @@ def example_contacts(
     import polars as pl
 
     from toolkit.kpis import expr as x
-    from toolkit.kpis.compute import _frame_tz, _outage, _with_canonical_columns
+    from toolkit.kpis.compute import frame_tz, in_outage, with_canonical_columns
 
     if kpi not in _FAILING:
         raise CxtkError(f"no example contacts for {kpi}; available for: {', '.join(_FAILING)}")
     reason, rank_by = _FAILING[kpi]
     d = config.definitions
-    tz = _frame_tz(interactions, config.timezone)
+    tz = frame_tz(interactions, config.timezone)
     lo, hi = period.bounds(tz)
-    lf = _with_canonical_columns(interactions, "interactions", config.timezone)
+    lf = with_canonical_columns(interactions, "interactions", config.timezone)
     target = config.target_for(kpi).target if config.target_for(kpi) else None
     t = pl.col("arrived_at")
     if kpi == "fcr_rate":
@@ -318,7 +318,7 @@ def example_contacts(
         in_p = (pl.col("sla_due_at") >= lo) & (pl.col("sla_due_at") < hi)
     lf = (
         lf.filter(in_p)
-        .with_columns((in_p & ~_outage(config, tz)).alias("_p"), in_p.alias("_sla_p"))
+        .with_columns((in_p & ~in_outage(config, tz)).alias("_p"), in_p.alias("_sla_p"))
         .with_columns(x.interaction_row_flags(d))
         .with_columns(x.wait_s().alias("wait_s"), x.handle_s().alias("handle_s"))
     )

@@ -47,7 +47,7 @@ def staffing_by_hour(
     import polars as pl
 
     from toolkit.kpis import expr as x
-    from toolkit.kpis.compute import _frame_tz, _outage, _with_canonical_columns
+    from toolkit.kpis.compute import frame_tz, in_outage, with_canonical_columns
     from toolkit.staffing import agents_needed_by_interval
 
     ix = frames.get("interactions")
@@ -59,13 +59,13 @@ def staffing_by_hour(
     if target_sl is None:
         t = config.target_for("service_level")
         target_sl = t.target if t is not None and t.target is not None else DEFAULT_TARGET_SL
-    tz = _frame_tz(ix, config.timezone)
+    tz = frame_tz(ix, config.timezone)
     lo, hi = period.bounds(tz)
-    lf = _with_canonical_columns(ix, "interactions", config.timezone)
+    lf = with_canonical_columns(ix, "interactions", config.timezone)
     at = pl.col("arrived_at")
     lf = (
         lf.filter((at >= lo) & (at < hi) & (at.dt.weekday() <= 5))
-        .with_columns((~_outage(config, tz)).alias("_p"))
+        .with_columns((~in_outage(config, tz)).alias("_p"))
         .with_columns(x.interaction_row_flags(config.definitions))
     )
     traffic = (

@@ -218,8 +218,8 @@ def _prepared_surveys(
     if surveys is None:
         return None
     interactions = frames.get("interactions")
-    lo, hi = period.bounds(engine._frame_tz(interactions, config.timezone))
-    lf = engine._with_canonical_columns(surveys, "surveys", config.timezone)
+    lo, hi = period.bounds(engine.frame_tz(interactions, config.timezone))
+    lf = engine.with_canonical_columns(surveys, "surveys", config.timezone)
     linked = interactions is not None and "interaction_id" in lf.collect_schema()
     prepared = engine._prepare_surveys(lf, interactions if linked else None, config, lo, hi)
     prepared = prepared.with_columns(engine._time_keys("surveys", by))
@@ -346,7 +346,8 @@ def _unlinked(prepared: pl.LazyFrame, interactions: pl.LazyFrame | None) -> int:
     responses = _responses_in_period(prepared).select(pl.col("interaction_id").cast(pl.String))
     if interactions is None:
         return int(responses.select(pl.len()).collect().item())
-    known = interactions.select(pl.col("interaction_id").cast(pl.String)).unique()
+    # an anti-join needs no unique(): a response is unlinked when no stored contact has its id
+    known = interactions.select(pl.col("interaction_id").cast(pl.String))
     return int(responses.join(known, on="interaction_id", how="anti").select(pl.len()).collect().item())
 
 

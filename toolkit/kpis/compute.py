@@ -9,7 +9,9 @@ are then read into a :class:`KpiResult`, scored against targets.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +78,7 @@ def compute_kpis(
         wanted["surveys"] = ["response_rate"]
 
     interactions = frames.get("interactions")
-    tz = _frame_tz(interactions, config.timezone)
+    tz = frame_tz(interactions, config.timezone)
     lo, hi = period.bounds(tz)
     methods: dict[str, str] = {}
     fcr_kind: str | None = None
@@ -89,7 +91,7 @@ def compute_kpis(
         lf = frames.get(ds)
         if not wanted[ds] or lf is None:
             continue
-        lf = _with_canonical_columns(lf, ds, config.timezone)
+        lf = with_canonical_columns(lf, ds, config.timezone)
         own = set(_OWN_FIELDS[ds]) | set(TIME_KEYS if ds != "agent-status" else ("month", "day", "hour"))
         linked = (
             ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
@@ -113,7 +115,7 @@ def compute_kpis(
                 queries[_DUE] = _aggregate(due, by, _agg_exprs(due_keyed, d))
         exprs = _agg_exprs(main, d)
         if ds == "interactions":
-            prepared = _prepare_interactions(lf, config, lo, hi, fcr_method == "derived")
+            prepared = _prepare_interactions(lf, config, lo, hi, fcr_method == "derived", source=interactions)
             exprs += [pl.col("_outage").sum().alias("_outage"), _handled_count()]
             if "_misaligned" in prepared.collect_schema():
                 exprs.append(pl.col("_misaligned").sum())
@@ -137,7 +139,7 @@ def compute_kpis(
     if ix is not None and "_misaligned" in ix.columns and ix["_misaligned"].sum():
         # The second read of the store did not return rows in the order of the first (the
         # next-contact times would land on the wrong rows): redo with the exact window.
-        lf = _with_canonical_columns(interactions, "interactions", config.timezone)
+        lf = with_canonical_columns(interactions, "interactions", config.timezone)
         prepared = _prepare_interactions(lf, config, lo, hi, True, exact=True).with_columns(_group_keys(by))
         aggregated["interactions"] = _aggregate(prepared, by, exprs_of["interactions"]).collect()
     for name in (_DUE, "interactions"):
@@ -152,7 +154,7 @@ def compute_kpis(
         and "interactions" not in aggregated
     ):
         if "interactions" not in unavailable:
-            lf = _with_canonical_columns(interactions, "interactions", config.timezone)
+            lf = with_canonical_columns(interactions, "interactions", config.timezone)
             prepared = _prepare_interactions(lf, config, lo, hi, False).with_columns(_group_keys(by))
             aggregated["interactions"] = _label_keys(
                 _aggregate(prepared, by, [_handled_count()]).collect(), by
@@ -209,10 +211,11 @@ def _aggregate(lf: pl.LazyFrame, by: Sequence[str], exprs: list[pl.Expr]) -> pl.
     return lf.group_by(list(by)).agg(exprs) if by else lf.select(exprs)
 
 
-# --- preparation ----------------------------------------------------------
+# --- preparation (also used by the analyses: anomalies, drivers, staffing by hour, QA) -------------
 
 
-def _frame_tz(lf: pl.LazyFrame | None, default: str) -> str | None:
+def frame_tz(lf: pl.LazyFrame | None, default: str) -> str | None:
+    """The time zone of a frame's ``arrived_at`` (None for naive times; ``default`` with no frame)."""
     import polars as pl
 
     if lf is None:
@@ -223,7 +226,7 @@ def _frame_tz(lf: pl.LazyFrame | None, default: str) -> str | None:
     return default
 
 
-def _with_canonical_columns(lf: pl.LazyFrame, ds: str, tz: str) -> pl.LazyFrame:
+def with_canonical_columns(lf: pl.LazyFrame, ds: str, tz: str) -> pl.LazyFrame:
     """Add the canonical fields an export lacks as typed nulls, so every expression resolves."""
     import polars as pl
 
@@ -248,17 +251,18 @@ def _in(col: str, lo: Any, hi: Any) -> pl.Expr:
     return (pl.col(col) >= lo) & (pl.col(col) < hi)
 
 
-def _outage(config: Config, tz: str | None) -> pl.Expr:
+def in_outage(config: Config, tz: str | None) -> pl.Expr:
     """True for rows arriving inside a configured outage window (naive times: the workspace zone)."""
     import polars as pl
 
     cond = pl.lit(False)
     for o in config.outages:
-        cond = cond | _in("arrived_at", _localise(o.start, tz), _localise(o.end, tz))
+        cond = cond | _in("arrived_at", localise(o.start, tz), localise(o.end, tz))
     return cond
 
 
-def _localise(t: datetime, tz: str | None) -> datetime:
+def localise(t: datetime, tz: str | None) -> datetime:
+    """A period bound in the frame's zone (naive when the frame's times are naive)."""
     if tz is None:
         return t.replace(tzinfo=None) if t.tzinfo else t
     from zoneinfo import ZoneInfo
@@ -267,7 +271,8 @@ def _localise(t: datetime, tz: str | None) -> datetime:
 
 
 def _prepare_interactions(
-    lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool, *, exact: bool = False
+    lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool, *, exact: bool = False,
+    source: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """Interactions arriving in ``[lo, hi)`` with the row flags.
 
@@ -282,9 +287,10 @@ def _prepare_interactions(
     t = pl.col("arrived_at")
     if derived_fcr:
         window = timedelta(days=d.fcr_window_days)
-        latest = fcr.latest_arrival(lf)
+        latest = _per_source(source, ("latest",), lambda: fcr.latest_arrival(lf))
         rows = lf.filter((t >= lo) & (t < hi + window))
-        times = None if exact else _next_contact_times(rows, d)
+        key = ("next", lo, hi, d.fcr_window_days, d.fcr_same_topic)
+        times = None if exact else _per_source(source, key, lambda: _next_contact_times(rows, d))
         if times is None:
             rows = rows.with_columns(fcr.next_contact_at(d))
         else:
@@ -302,7 +308,7 @@ def _prepare_interactions(
             pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at")
         )
         provisional = pl.lit(False)
-    out = _outage(config, tz)
+    out = in_outage(config, tz)
     return rows.with_columns(
         (~out).alias("_p"),
         (out & _is_contact()).alias("_outage"),
@@ -315,6 +321,28 @@ def _is_contact() -> pl.Expr:
     import polars as pl
 
     return (pl.col("direction").fill_null("inbound") == "inbound") & (pl.col("channel") != "ivr")
+
+
+_PER_SOURCE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_PER_SOURCE_MAX = 6
+
+
+def _per_source(source: pl.LazyFrame | None, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """``make()`` once per interactions frame and ``key``: a report asks for the KPIs of one period
+    several times (centre, teams, agents, drivers), and each derived-FCR pass costs about a second
+    at 10 M contacts. An entry lives as long as its frame (and at most the last few are kept); a
+    stale one (the store changed under the same frame) is caught by the alignment check."""
+    if source is None:
+        return make()
+    full = (id(source), *key)
+    if full in _PER_SOURCE:
+        _PER_SOURCE.move_to_end(full)
+        return _PER_SOURCE[full]
+    value = _PER_SOURCE[full] = make()
+    weakref.finalize(source, _PER_SOURCE.pop, full, None)
+    while len(_PER_SOURCE) > _PER_SOURCE_MAX:
+        _PER_SOURCE.popitem(last=False)
+    return value
 
 
 def _next_contact_times(narrow: pl.LazyFrame, d: Definitions) -> pl.DataFrame | None:
@@ -381,7 +409,7 @@ def _prepare_sla(lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime) -
 
     tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
     return lf.filter(_in("sla_due_at", lo, hi)).with_columns(
-        (~_outage(config, tz)).alias("_sla_p"),
+        (~in_outage(config, tz)).alias("_sla_p"),
         pl.lit(False).alias("_p"),
         pl.col("sla_due_at").alias("_t"),
     )
@@ -428,7 +456,7 @@ def _prepare_surveys(
         if "topic" not in lf.collect_schema():
             lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("topic"))
         lf = _link(
-            lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, True
+            lf, with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, True
         )
     return lf.with_columns(pl.lit(True).alias("_p"), t.alias("_t"), *_followup_flags(config, hi_))
 
@@ -463,7 +491,7 @@ def _prepare_qa(
         have = lf.collect_schema()
         lf = lf.with_columns([pl.lit(None, dtype=pl.String).alias(f) for f in LINK_FIELDS if f not in have])
         lf = _link(
-            lf, _with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, False
+            lf, with_canonical_columns(interactions, "interactions", config.timezone), LINK_FIELDS, False
         )
     return lf.with_columns(pl.lit(True).alias("_p"), pl.col("reviewed_at").alias("_t"))
 
@@ -496,7 +524,7 @@ def _match_tz(lf: pl.LazyFrame, col: str, lo: datetime, hi: datetime) -> tuple[d
     if isinstance(dtype, pl.Datetime):
         tz = dtype.time_zone
         wall_lo, wall_hi = lo.replace(tzinfo=None), hi.replace(tzinfo=None)
-        return _localise(wall_lo, tz), _localise(wall_hi, tz)
+        return localise(wall_lo, tz), localise(wall_hi, tz)
     return lo, hi
 
 

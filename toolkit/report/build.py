@@ -88,6 +88,11 @@ class ReportContext:
         b = self.config.brand
         return ChartStyle(primary=b.primary, accent=b.accent, font=report_font(self.locale, b.font))
 
+    def scored(self) -> tuple[str, ...]:
+        """The KPIs a composite score needs (those with a target); ``contacts`` when none has one.
+        Month-by-month series ask only for these: the rest of the registry costs seconds at 10 M."""
+        return tuple(self.targeted()) or ("contacts",)
+
     def targeted(self) -> list[str]:
         """KPI ids with a target in the config, in the registry's order."""
         from toolkit.kpis.registry import KPI_IDS

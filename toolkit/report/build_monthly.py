@@ -131,7 +131,7 @@ def trend_result(ctx: b.ReportContext) -> KpiResult:
     from toolkit.periods import day_range
 
     first = ctx.period.trailing(TREND_MONTHS)[0]
-    return ctx.kpis(day_range(first.start, ctx.period.end), by=("month",))
+    return ctx.kpis(day_range(first.start, ctx.period.end), by=("month",), kpis=ctx.scored())
 
 
 # -- cover ------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def quarterly_from_context(ctx: b.ReportContext) -> QuarterlyVM:
     centre = ctx.kpis().groups[0]
     before = ctx.kpis(ctx.period.previous()).groups[0]
     six = day_range(ctx.period.previous().start, ctx.period.end)
-    months = ctx.kpis(six, by=("month",)).groups
+    months = ctx.kpis(six, by=("month",), kpis=ctx.scored()).groups
     facts = b.interaction_facts(ctx)
     meta = b.meta_of(ctx, "quarterly", mb._scope(ctx, facts), mb._coverage(ctx, facts, centre))
     change, _arrow, _good = b.score_change(ctx, centre.score, before.score)
