@@ -241,6 +241,11 @@ def test_survey_report_shows_significance_and_followups(config, workspace):
     text = _text(pdf)
     # 7 of the 9 items whose outcome is known; the pending one is not a miss
     assert "Followed up within 24 h: 77.8 % of the 9 items whose outcome is known." in text
+    # the status table: low-score responses, complaints (none here), total, share of the 10 items
+    assert "Status Low-score responses Complaints Total Share" in text
+    for line in ("Overdue 1 0 1 10.0 %", "Open, not yet due 1 0 1 10.0 %", "Done late 1 0 1 10.0 %",
+                 "Done in time 7 0 7 70.0 %"):
+        assert line in text, line
     # no September responses: nothing to test against, so no verdict is printed
     assert "not significant" not in text
 

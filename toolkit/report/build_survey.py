@@ -168,19 +168,31 @@ def _followup_frame(ctx: b.ReportContext):
 
 
 def _followups(ctx: b.ReportContext) -> Table | Absent:
+    """Items by status, split into low-score responses and complaints: a complaint with no survey
+    record has nowhere to record its call-back and stays overdue in the list, so the split keeps a
+    complaint surge from reading as the survey team's backlog."""
+    import polars as pl
+
     from toolkit.followups import STATUS_ORDER
 
     df = _followup_frame(ctx)
     if df is None or df.height == 0:
         return Absent(ctx.t("absent.followups"))
-    counts = dict(df.group_by("status").len().iter_rows())
+    from_survey = pl.col("response_id").is_not_null()
+    counts = {s: (n, k) for s, n, k in df.group_by("status").agg(
+        from_survey.sum().alias("n"), (~from_survey).sum().alias("k")).iter_rows()}
     total = df.height
-    rows = [Row([Cell(ctx.t(f"followup.{s.replace(' ', '_')}"), "strong"), Cell(ctx.fmt.number(counts.get(s, 0))),
-                 Cell(ctx.fmt.percent(counts.get(s, 0) / total))], "overdue" if s == "overdue" and counts.get(s) else "")
-            for s in STATUS_ORDER]
-    return Table([ctx.t("header.status"), ctx.t("header.count"), ctx.t("header.share")], rows, numeric=[1, 2],
-                 caption=sentence("followup.caption", ctx.locale, n=ctx.fmt.number(total),
-                                  hours=ctx.fmt.number(ctx.config.definitions.followup_hours)))
+    f = ctx.fmt
+    rows = []
+    for s in STATUS_ORDER:
+        n, k = counts.get(s, (0, 0))
+        rows.append(Row([Cell(ctx.t(f"followup.{s.replace(' ', '_')}"), "strong"), Cell(f.number(n)),
+                         Cell(f.number(k)), Cell(f.number(n + k)), Cell(f.percent((n + k) / total))],
+                        "overdue" if s == "overdue" and n + k else ""))
+    return Table([ctx.t("header.status"), ctx.t("followup.from_surveys"), ctx.t("followup.from_complaints"),
+                  ctx.t("header.total"), ctx.t("header.share")], rows, numeric=[1, 2, 3, 4],
+                 caption=sentence("followup.caption", ctx.locale, n=f.number(total),
+                                  hours=f.number(ctx.config.definitions.followup_hours)))
 
 
 def _followup_note(ctx: b.ReportContext) -> str:
