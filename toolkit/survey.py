@@ -351,12 +351,37 @@ def _unlinked(prepared: pl.LazyFrame, interactions: pl.LazyFrame | None) -> int:
     return int(responses.join(known, on="interaction_id", how="anti").select(pl.len()).collect().item())
 
 
+def period_themes(
+    frames: Mapping[str, pl.LazyFrame | None],
+    period: Period,
+    *,
+    config: Config,
+    mask: bool = True,
+    themes_extra: Path | None = None,
+) -> list[dict[str, Any]]:
+    """The comment themes of ``period`` alone (``SurveySummary.themes``), for a report that shows
+    nothing else of the survey summary: no word segmentation, intervals or non-response check."""
+    frames = {"surveys": frames.get("surveys"), "interactions": frames.get("interactions")}
+    prepared = _prepared_surveys(frames, period, (), config)
+    return [] if prepared is None else _theme_rows(prepared, config, mask, themes_extra)
+
+
 def _themes(
     prepared: pl.LazyFrame, config: Config, mask: bool, themes_extra: Path | None, examples: int = 3
 ) -> tuple[list[dict[str, Any]], list[tuple[str, int]]]:
     import polars as pl
 
-    from toolkit.themes import load_themes, theme_summary, top_terms
+    from toolkit.themes import top_terms
+
+    themes = _theme_rows(prepared, config, mask, themes_extra, examples)
+    comments = _responses_in_period(prepared).select(pl.col("comment")).collect().to_series()
+    return themes, top_terms(comments, n=20, mask=mask)
+
+
+def _theme_rows(
+    prepared: pl.LazyFrame, config: Config, mask: bool, themes_extra: Path | None, examples: int = 3
+) -> list[dict[str, Any]]:
+    from toolkit.themes import load_themes, theme_summary
 
     responses = _responses_in_period(prepared).select("csat", "nps", "comment")
     table = theme_summary(
@@ -378,8 +403,7 @@ def _themes(
         }
         for r in table.iter_rows(named=True)
     ]
-    comments = responses.select(pl.col("comment")).collect().to_series()
-    return themes, top_terms(comments, n=20, mask=mask)
+    return themes
 
 
 def _nonresponse(prepared: pl.LazyFrame, interactions: pl.LazyFrame | None) -> list[dict[str, Any]]:

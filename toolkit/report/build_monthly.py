@@ -728,12 +728,14 @@ def _theme_label(ctx: b.ReportContext, row: dict[str, Any]) -> str:
 
 def voc_section(ctx: b.ReportContext) -> VocSection | Absent:
     """Themes of the period's comments (``survey.survey_summary``: counts, shares, masked examples) and a bar chart."""
-    from toolkit.report.build_survey import survey_summary_of
     from toolkit.report.charts import share_bars
+    from toolkit.survey import period_themes
 
     if ctx.frames.get("surveys") is None:
         return Absent(ctx.t("absent.surveys"))
-    rows = [r for r in survey_summary_of(ctx).themes if r["count"]][:VOC_THEMES]
+    # the themes alone: the rest of the survey summary (word segmentation above all) costs seconds
+    themes = ctx.memo("themes", lambda: period_themes(ctx.frames, ctx.period, config=ctx.config, mask=True))
+    rows = [r for r in themes if r["count"]][:VOC_THEMES]
     if not rows:
         return Absent(ctx.t("absent.comments"))
 
