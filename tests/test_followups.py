@@ -260,3 +260,16 @@ def test_empty_result_has_the_columns(mask):
         "comment",
     ]
     assert out.height == 0
+
+
+def test_a_contact_stored_twice_is_judged_by_its_first_row():
+    """Two sources can store the same interaction_id; as for the survey link, the first row
+    stands: X is not a complaint (its first row says no), Y is (its first row says yes)."""
+    ix = interactions([
+        {"interaction_id": "X", "team": "t1", "arrived_at": t(2), "complaint": False},
+        {"interaction_id": "X", "team": "t2", "arrived_at": t(2, 1), "complaint": True},
+        {"interaction_id": "Y", "team": "t3", "arrived_at": t(3), "complaint": True},
+        {"interaction_id": "Y", "team": "t4", "arrived_at": t(3, 1), "complaint": False},
+    ])  # fmt: skip
+    out = followups(surveys([]), ix, Defs(), t(20), date(2026, 10, 1), date(2026, 10, 31))
+    assert out.select("interaction_id", "team").rows() == [("Y", "t3")]

@@ -154,6 +154,13 @@ def test_footer_and_mark_per_locale(config):
     assert brand_of(per_locale, "en").footer == "Internal"
     one_text = config.model_copy(update={"brand": Brand(footer="")})
     assert brand_of(one_text, "zh-CN").footer == "" and brand_of(one_text, "zh-CN").confidential is None
+    # only Chinese given: an English report keeps its own default; an empty text is a choice, not a gap
+    zh_only = config.model_copy(update={"brand": Brand(footer={"zh-CN": "内部", "en": ""})})
+    assert brand_of(zh_only, "en").footer == "" and brand_of(zh_only, "zh-CN").footer == "内部"
+    zh_only = config.model_copy(update={"brand": Brand(footer={"zh-CN": "内部"})})
+    assert brand_of(zh_only, "en").footer == "Internal — for management use"
+    # `footer: null` written in the config: no footer at all
+    assert brand_of(config.model_copy(update={"brand": Brand(footer=None)}), "en").footer == ""
 
 
 def test_other_reports_show_their_figures(pdfs):

@@ -148,7 +148,7 @@ def _items(
         # contacts they name are de-duplicated: a unique() over every contact cost seconds at 10 M).
         named = from_surveys.select("interaction_id").drop_nulls().unique()
         from_surveys = from_surveys.join(
-            contacts.join(named, on="interaction_id", how="semi")
+            contacts.join(named, on="interaction_id", how="semi", maintain_order="left")
             .unique(subset="interaction_id", keep="first", maintain_order=True)
             .select("interaction_id", i_agent="agent_id", i_team="team", i_channel="channel"),
             on="interaction_id",
@@ -170,9 +170,13 @@ def _items(
         arrived_in_period = pl.col("arrived_at").is_between(
             _lit_time(start, tz), _lit_time(end, tz), closed="left"
         )
+        # A contact stored twice (two sources) is judged by its first row, as everywhere else: the
+        # rows of the ids that have a complaint in the period, de-duplicated, then filtered again.
+        flagged = contacts.filter(pl.col("complaint") & arrived_in_period).select("interaction_id").unique()
         complaints = (
-            contacts.filter(pl.col("complaint") & arrived_in_period)
+            contacts.join(flagged, on="interaction_id", how="semi", maintain_order="left")
             .unique(subset="interaction_id", keep="first", maintain_order=True)
+            .filter(pl.col("complaint") & arrived_in_period)
             .join(linked, on="interaction_id", how="left")
             .select(
                 response_id=pl.lit(None, dtype=pl.String),

@@ -122,7 +122,8 @@ def nonresponse_check(
     named = surveys.lazy().select(pl.col("interaction_id").cast(pl.String)).drop_nulls().unique()
     contacts = (
         interactions.lazy()
-        .join(named, left_on=pl.col("interaction_id").cast(pl.String), right_on="interaction_id", how="semi")
+        .join(named, left_on=pl.col("interaction_id").cast(pl.String), right_on="interaction_id", how="semi",
+              maintain_order="left")
         .select(
             pl.col("interaction_id").cast(pl.String),
             pl.col("wait_s").cast(pl.Float64),

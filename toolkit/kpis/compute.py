@@ -138,7 +138,9 @@ def compute_kpis(
     ix = aggregated.get("interactions")
     if ix is not None and "_misaligned" in ix.columns and ix["_misaligned"].sum():
         # The second read of the store did not return rows in the order of the first (the
-        # next-contact times would land on the wrong rows): redo with the exact window.
+        # next-contact times would land on the wrong rows): redo with the exact window, and drop
+        # what was kept for this frame (the store may have changed under it).
+        _forget(interactions)
         lf = with_canonical_columns(interactions, "interactions", config.timezone)
         prepared = _prepare_interactions(lf, config, lo, hi, True, exact=True).with_columns(_group_keys(by))
         aggregated["interactions"] = _aggregate(prepared, by, exprs_of["interactions"]).collect()
@@ -331,7 +333,8 @@ def _per_source(source: pl.LazyFrame | None, key: tuple[Any, ...], make: Callabl
     """``make()`` once per interactions frame and ``key``: a report asks for the KPIs of one period
     several times (centre, teams, agents, drivers), and each derived-FCR pass costs about a second
     at 10 M contacts. An entry lives as long as its frame (and at most the last few are kept); a
-    stale one (the store changed under the same frame) is caught by the alignment check."""
+    stale one (the store changed under the same frame) is caught by the alignment check, which drops
+    the frame's entries."""
     if source is None:
         return make()
     full = (id(source), *key)
@@ -343,6 +346,11 @@ def _per_source(source: pl.LazyFrame | None, key: tuple[Any, ...], make: Callabl
     while len(_PER_SOURCE) > _PER_SOURCE_MAX:
         _PER_SOURCE.popitem(last=False)
     return value
+
+
+def _forget(source: pl.LazyFrame | None) -> None:
+    for full in [k for k in _PER_SOURCE if k[0] == id(source)]:
+        _PER_SOURCE.pop(full, None)
 
 
 def _next_contact_times(narrow: pl.LazyFrame, d: Definitions) -> pl.DataFrame | None:

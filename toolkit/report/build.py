@@ -89,9 +89,10 @@ class ReportContext:
         return ChartStyle(primary=b.primary, accent=b.accent, font=report_font(self.locale, b.font))
 
     def scored(self) -> tuple[str, ...]:
-        """The KPIs a composite score needs (those with a target); ``contacts`` when none has one.
+        """The KPIs a composite score needs (those with a target), and ``contacts``.
         Month-by-month series ask only for these: the rest of the registry costs seconds at 10 M."""
-        return tuple(self.targeted()) or ("contacts",)
+        # contacts: a month with contacts but no survey response is still a month of the series
+        return tuple(dict.fromkeys(("contacts", *self.targeted())))
 
     def targeted(self) -> list[str]:
         """KPI ids with a target in the config, in the registry's order."""
@@ -135,16 +136,18 @@ def brand_of(config: Config, locale: str = "en") -> Brand:
     if b.logo:
         logo = b.logo if "://" in b.logo or b.logo.startswith("data:") else str(config.path(b.logo).resolve())
     footer = _in_locale(b.footer, locale)
-    return Brand(primary=b.primary, accent=b.accent, logo=logo, font=b.font,
-                 footer=label("word.default_footer", locale) if footer is None else footer,
+    if footer is None:
+        # unset: the default in the report's language; `footer: null` written out: no footer
+        footer = "" if "footer" in b.model_fields_set and b.footer is None else label("word.default_footer", locale)
+    return Brand(primary=b.primary, accent=b.accent, logo=logo, font=b.font, footer=footer,
                  confidential=_in_locale(b.confidential, locale) or None)
 
 
 def _in_locale(text: str | dict[str, str] | None, locale: str) -> str | None:
-    """A config text given once or per locale; a locale left out falls back to English, then to any."""
+    """A config text given once or per locale; a locale left out takes the English one (or none)."""
     if not isinstance(text, dict):
         return text
-    return text.get(locale) or text.get("en") or next(iter(text.values()), None)
+    return text[locale] if locale in text else text.get("en")
 
 
 def meta_of(ctx: ReportContext, kind: str, scope: list[str] | None = None, coverage: list[str] | None = None) -> ReportMeta:
