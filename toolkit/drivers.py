@@ -287,6 +287,7 @@ def example_contacts(
     n: int = 15,
     seed: int = 0,
     scope: Mapping[str, str] | None = None,
+    _exact: bool = False,
 ) -> pl.DataFrame:
     """``n`` failing contacts behind a KPI's gap, for review: the worst ones where a size ranks them
     (longest waits, longest handling, latest SLA misses), else a seeded random draw. Outage windows are left out.
@@ -307,11 +308,11 @@ def example_contacts(
     target = config.target_for(kpi).target if config.target_for(kpi) else None
     t = pl.col("arrived_at")
     if kpi == "fcr_rate":
-        # next inbound contact of the same customer, over all stored data (a repeat may fall after the period)
-        who = ["customer_id", "topic"] if d.fcr_same_topic else ["customer_id"]
-        lf = lf.with_columns(
-            pl.col("arrived_at").shift(-1).over(who, order_by=["arrived_at", "interaction_id"]).alias("_next_at")
-        )
+        # the KPI engine's own repeat test (the customer's next strictly later contact, read up to the
+        # window past the period), shared with the KPI computed for the same period
+        from toolkit.kpis.compute import prepare_interactions
+
+        lf = prepare_interactions(lf, config, lo, hi, True, exact=_exact, source=interactions)
     in_p = (t >= lo) & (t < hi)
     sla = kpi == "sla_compliance"
     if sla:
@@ -343,13 +344,18 @@ def example_contacts(
         # still open: late until the end of the period
         late = pl.coalesce(pl.col("ended_at"), pl.lit(hi))
         failing = failing.with_columns((late - due).dt.total_seconds().alias("late_s"))
-    df = failing.collect().sort("interaction_id")
     if rank_by is not None:
-        df = df.sort([rank_by, "interaction_id"], descending=[True, False], nulls_last=True).head(n)
+        # sort + head in one lazy query: Polars keeps only the top n instead of sorting every failing row
+        df = failing.sort([rank_by, "interaction_id"], descending=[True, False], nulls_last=True).head(n).collect()
     else:
-        # Sorted by id first, so the draw depends only on the data and the seed.
-        order = np.random.default_rng(seed).permutation(df.height)[:n]
-        df = df[order.tolist()].sort("arrived_at")
+        # Ids sorted first, so the draw depends only on the data and the seed; then only the drawn rows are read.
+        checked = "_misaligned" in failing.collect_schema()  # FCR: the engine's alignment check
+        found = failing.select("interaction_id", *(["_misaligned"] if checked else [])).collect()
+        if checked and found["_misaligned"].any():
+            return example_contacts(interactions, period, kpi, config=config, n=n, seed=seed, scope=scope, _exact=True)
+        ids = found["interaction_id"].sort()
+        drawn = ids.gather(np.random.default_rng(seed).permutation(ids.len())[:n].tolist())
+        df = failing.filter(pl.col("interaction_id").is_in(drawn.implode())).collect().sort("arrived_at")
     return df.with_columns(pl.lit(reason).alias("reason")).select(
         [c for c in EXAMPLE_COLUMNS if c in df.columns or c == "reason"]
     )

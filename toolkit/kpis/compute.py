@@ -115,7 +115,7 @@ def compute_kpis(
                 queries[_DUE] = _aggregate(due, by, _agg_exprs(due_keyed, d))
         exprs = _agg_exprs(main, d)
         if ds == "interactions":
-            prepared = _prepare_interactions(lf, config, lo, hi, fcr_method == "derived", source=interactions)
+            prepared = prepare_interactions(lf, config, lo, hi, fcr_method == "derived", source=interactions)
             exprs += [pl.col("_outage").sum().alias("_outage"), _handled_count()]
             if "_misaligned" in prepared.collect_schema():
                 exprs.append(pl.col("_misaligned").sum())
@@ -142,7 +142,7 @@ def compute_kpis(
         # what was kept for this frame (the store may have changed under it).
         _forget(interactions)
         lf = with_canonical_columns(interactions, "interactions", config.timezone)
-        prepared = _prepare_interactions(lf, config, lo, hi, True, exact=True).with_columns(_group_keys(by))
+        prepared = prepare_interactions(lf, config, lo, hi, True, exact=True).with_columns(_group_keys(by))
         aggregated["interactions"] = _aggregate(prepared, by, exprs_of["interactions"]).collect()
     for name in (_DUE, "interactions"):
         if aggregated.get(name) is not None:
@@ -157,7 +157,7 @@ def compute_kpis(
     ):
         if "interactions" not in unavailable:
             lf = with_canonical_columns(interactions, "interactions", config.timezone)
-            prepared = _prepare_interactions(lf, config, lo, hi, False).with_columns(_group_keys(by))
+            prepared = prepare_interactions(lf, config, lo, hi, False).with_columns(_group_keys(by))
             aggregated["interactions"] = _label_keys(
                 _aggregate(prepared, by, [_handled_count()]).collect(), by
             )
@@ -272,7 +272,7 @@ def localise(t: datetime, tz: str | None) -> datetime:
     return t.replace(tzinfo=ZoneInfo(tz)) if t.tzinfo is None else t.astimezone(ZoneInfo(tz))
 
 
-def _prepare_interactions(
+def prepare_interactions(
     lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool, *, exact: bool = False,
     source: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
