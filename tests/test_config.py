@@ -54,6 +54,11 @@ def test_bad_locale_lists_accepted_values(tmp_path):
     assert _error(tmp_path, "name: X\nlocale: fr\n") == "cxtk.yaml, line 2: 'locale': Input should be 'en' or 'zh-CN'"
 
 
+def test_footer_per_locale_names_a_wrong_locale(tmp_path):
+    text = "brand:\n  footer:\n    en: Internal\n    zh: 内部\n"
+    assert _error(tmp_path, text) == "cxtk.yaml, line 4: 'brand.footer' has key 'zh': input should be 'en' or 'zh-CN'"
+
+
 def test_bad_colour(tmp_path):
     assert _error(tmp_path, "brand:\n  accent: orange\n") == (
         "cxtk.yaml, line 2: 'brand.accent': 'orange' is not a colour; write it as #RRGGBB, e.g. \"#0B5FFF\"")

@@ -90,6 +90,10 @@ def validation_message(source: str, exc: Any, lines: Lines, model: Any = None) -
             key = ".".join(str(p) for p in loc[:-1]) or "(top level)"
             problems.append(f"{where}: {msg}" + ("" if key == "(top level)" else f" (under '{key}')"))
             continue
+        if loc and loc[-1] == "[key]":  # a mapping key that is not allowed (e.g. a locale)
+            owner = ".".join(str(p) for p in loc[:-2])
+            problems.append(f"{where}: '{owner}' has key '{loc[-2]}': {msg[:1].lower()}{msg[1:]}")
+            continue
         problems.append(f"{where}: '{key}': {msg}")
     return "; ".join(problems)
 
