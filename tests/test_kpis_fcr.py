@@ -154,3 +154,20 @@ def test_sorted_repeat_window_matches_the_partitioned_window(monkeypatch, same_t
     # and the numbers are not vacuous: some contacts are repeats, some are not
     values = [v for v, n, _ in fast.values() if n]
     assert any(v < 1 for v in values) and any(v > 0 for v in values)
+
+
+def test_the_repeat_window_is_elapsed_time_across_a_daylight_saving_change():
+    """Berlin moves its clocks forward on 29 March 2026. A call at 23:30 on 28 March (the period's
+    last day) and the customer's next call 167 h 50 min later (00:20 on 5 April, CEST) is a repeat:
+    7 days are 168 hours, not "the same wall-clock time a week later" (which is 167 hours here)."""
+    from toolkit.kpis.frames import frame_of
+
+    rows = [
+        {"interaction_id": "a", **ans("c1", "2026-03-28 23:30")},
+        {"interaction_id": "b", **ans("c1", "2026-04-05 00:20")},
+    ]
+    frame = frame_of("interactions", rows, tz="Europe/Berlin")
+    week = parse_period("2026-03-22..2026-03-28")
+    r = compute_kpis({"interactions": frame}, week, kpis=["fcr_rate"], config=Config(timezone="Europe/Berlin"))
+    kv = r.groups[0].kpis["fcr_rate"]
+    assert (kv.value, kv.n) == (0.0, 1)

@@ -290,7 +290,7 @@ def prepare_interactions(
     if derived_fcr:
         window = timedelta(days=d.fcr_window_days)
         latest = _per_source(source, ("latest",), lambda: fcr.latest_arrival(lf))
-        rows = lf.filter((t >= lo) & (t < hi + window))
+        rows = lf.filter((t >= lo) & (t < fcr.shifted(hi, window)))
         key = ("next", lo, hi, d.fcr_window_days, d.fcr_same_topic)
         times = None if exact else _per_source(source, key, lambda: _next_contact_times(rows, d))
         if times is None:
@@ -304,7 +304,7 @@ def prepare_interactions(
                 )
             )
         rows = rows.filter(t < hi)
-        provisional = pl.lit(False) if latest is None else (t > pl.lit(latest - window))
+        provisional = pl.lit(False) if latest is None else (t > pl.lit(fcr.shifted(latest, -window)))
     else:
         rows = lf.filter(_in("arrived_at", lo, hi)).with_columns(
             pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at")

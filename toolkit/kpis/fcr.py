@@ -78,21 +78,12 @@ def next_contact_at(d: Definitions) -> pl.Expr:
     )
 
 
-def with_repeat_window(
-    lf: pl.LazyFrame, d: Definitions, lo: datetime, hi: datetime, latest: datetime | None
-) -> pl.LazyFrame:
-    """Add ``_next_at`` and ``_provisional`` to rows that can matter for contacts of ``[lo, hi)``.
+def shifted(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta`` in elapsed time: Python adds to an aware datetime on the wall clock, so
+    across a daylight-saving change "7 days later" would be 167 or 169 hours away."""
+    if moment.tzinfo is None:
+        return moment + delta
+    from datetime import UTC
 
-    Only later contacts can be repeats, so rows before ``lo`` are not needed and
-    rows up to ``hi + window`` are: the period filter comes after the window.
-    """
-    import polars as pl
+    return (moment.astimezone(UTC) + delta).astimezone(moment.tzinfo)
 
-    window = timedelta(days=d.fcr_window_days)
-    t = pl.col("arrived_at")
-    keep = (t >= lo) & (t < hi + window)
-    if "sla_due_at" in lf.collect_schema().names():
-        # Tickets due in the period but opened earlier stay for sla_compliance.
-        keep = keep | ((pl.col("sla_due_at") >= lo) & (pl.col("sla_due_at") < hi))
-    provisional = pl.lit(False) if latest is None else (t > pl.lit(latest - window))
-    return lf.filter(keep).with_columns(next_contact_at(d), provisional.alias("_provisional"))
