@@ -1,4 +1,5 @@
-"""Anomalies: median ± 3.5 × MAD of the trailing 28 days, outages left out, special reviews, data checks."""
+"""Anomalies: median ± 3.5 × MAD of the trailing 28 days (same kind of day), outages left out, special
+reviews, data checks."""
 
 from __future__ import annotations
 
@@ -48,6 +49,24 @@ def test_flag_rule_by_hand():
     assert f["side"].to_list() == [None, "high", "low"] or f["side"].to_list()[1:] == ["high", "low"]
     # the first days have too short a baseline: no judgement rather than a false alarm
     assert flag(pts)["anomaly"][0] is None
+
+
+def test_weekends_are_judged_against_weekends():
+    """A centre that is quiet at weekends: 100 contacts every weekday, 30 on Saturdays and Sundays
+    (September and October 2026). Against all 28 trailing days every weekend day would be "low";
+    against the weekend days alone it is ordinary. Sunday 25 Oct with 60 contacts is twice the
+    weekend norm (median 30, MAD 0 → 1 for counts, band 26.5–33.5): high."""
+    start = datetime(2026, 9, 1)
+    days = [start + timedelta(days=i) for i in range(61)]
+    vols = [30.0 if d.weekday() >= 5 else 100.0 for d in days]
+    vols[days.index(datetime(2026, 10, 25))] = 60.0
+    f = flag(pl.DataFrame({"t": days, "volume": vols})).filter(pl.col("t") >= datetime(2026, 10, 1))
+    hits = f.filter(pl.col("anomaly"))
+    assert hits["t"].to_list() == [datetime(2026, 10, 25)] and hits["side"].to_list() == ["high"]
+    sat = f.filter(pl.col("t") == datetime(2026, 10, 24)).row(0, named=True)
+    assert (sat["median"], sat["n_baseline"], sat["anomaly"]) == (30.0, 8, False)
+    mon = f.filter(pl.col("t") == datetime(2026, 10, 26)).row(0, named=True)
+    assert (mon["median"], mon["n_baseline"], mon["anomaly"]) == (100.0, 20, False)
 
 
 def test_planted_spike_and_outage():

@@ -2,9 +2,10 @@
 
 Daily series (and hourly ones for the phone) of volume, ``asa_s``,
 ``abandon_rate`` and complaints. A point is an anomaly when it lies beyond
-median ± 3.5 × MAD of the trailing 28 days before it (for hourly points: the
-same hour of the 28 days before, since the intraday pattern would otherwise
-dominate). Contacts inside configured outage windows are left out of every
+median ± 3.5 × MAD of the trailing 28 days before it, taking only days of
+the same kind (weekdays with weekdays, Saturdays and Sundays with weekend days:
+a quiet Sunday is not an anomaly) and, for hourly points, the same hour (the
+intraday pattern would otherwise dominate). Contacts inside configured outage windows are left out of every
 series and the windows are listed; a complaint surge becomes a "special
 review" item; a KPI that misses its target by ≥ 50 % adds a data-check line.
 """
@@ -27,7 +28,8 @@ METRICS = ("volume", "asa_s", "abandon_rate", "complaints")
 COUNT_METRICS = ("volume", "complaints")
 WINDOW_DAYS = 28
 K = 3.5
-MIN_BASELINE = 14  # fewer earlier points than this: no judgement
+MIN_BASELINE = 10  # fewer earlier points of the same kind of day than this: no judgement
+MIN_BASELINE_WEEKEND = 6  # 28 days hold only 8 weekend days
 
 
 @dataclass
@@ -42,7 +44,8 @@ class AnomalyResult:
         rows = [{**r, "t": r["t"].isoformat()} for r in self.anomalies.to_dicts()]
         return {
             "period": self.period.to_dict(),
-            "rule": f"beyond median ± {K} × MAD of the trailing {WINDOW_DAYS} days (hourly: same hour)",
+            "rule": f"beyond median ± {K} × MAD of the trailing {WINDOW_DAYS} days, same kind of day "
+                    "(weekday or weekend; hourly: same hour)",
             "anomalies": rows,
             "special_reviews": self.special_reviews,
             "outages": self.outages,
@@ -95,18 +98,22 @@ def series(
 def flag(points: pl.DataFrame, *, grain: str = "day", k: float = K, window_days: int = WINDOW_DAYS) -> pl.DataFrame:
     """Long frame t, metric, value, median, mad, low, high, n_baseline, anomaly, side for every point of ``points``.
 
-    The baseline of a point is the points of the ``window_days`` days before it
-    (for ``grain="hour"``: the same hour of those days). No judgement (null) with
-    fewer than 14 baseline points or a MAD of 0 (counts: a MAD of 0 counts as 1).
+    The baseline of a point is the points of the ``window_days`` days before it that fall on the
+    same kind of day (Monday–Friday, or Saturday–Sunday), and for ``grain="hour"`` at the same hour.
+    No judgement (null) with fewer than 10 baseline points (6 for a weekend day) or a MAD of 0
+    (counts: a MAD of 0 counts as 1).
     """
     import polars as pl
 
     metrics = [m for m in METRICS if m in points.columns]
     long = points.unpivot(index="t", on=metrics, variable_name="metric", value_name="value").drop_nulls("value")
-    long = long.with_columns(pl.col("t").dt.hour().alias("_h") if grain == "hour" else pl.lit(0).alias("_h"))
+    long = long.with_columns(
+        pl.col("t").dt.hour().alias("_h") if grain == "hour" else pl.lit(0).alias("_h"),
+        (pl.col("t").dt.weekday() >= 6).alias("_w"),
+    )
     other = long.rename({"t": "t_b", "value": "v_b"})
-    # Pair each point with its trailing window (same metric, same hour for hourly points).
-    pairs = long.join(other, on=["metric", "_h"], how="inner").filter(
+    # Pair each point with its trailing window (same metric, same kind of day, same hour for hourly points).
+    pairs = long.join(other, on=["metric", "_h", "_w"], how="inner").filter(
         (pl.col("t_b") < pl.col("t")) & (pl.col("t_b") >= pl.col("t") - timedelta(days=window_days))
     )
     med = pairs.group_by("t", "metric").agg(pl.col("v_b").median().alias("median"), pl.len().alias("n_baseline"))
@@ -122,7 +129,8 @@ def flag(points: pl.DataFrame, *, grain: str = "day", k: float = K, window_days:
         pl.when(pl.col("metric").is_in(COUNT_METRICS)).then(pl.col("mad").clip(lower_bound=1.0))
         .otherwise(pl.col("mad")).alias("mad")
     )
-    ok = (pl.col("n_baseline") >= MIN_BASELINE) & (pl.col("mad") > 0)
+    need = pl.when(pl.col("_w")).then(MIN_BASELINE_WEEKEND).otherwise(MIN_BASELINE)
+    ok = (pl.col("n_baseline") >= need) & (pl.col("mad") > 0)
     return (
         judged.with_columns(
             (pl.col("median") - k * pl.col("mad")).alias("low"), (pl.col("median") + k * pl.col("mad")).alias("high")
@@ -131,7 +139,7 @@ def flag(points: pl.DataFrame, *, grain: str = "day", k: float = K, window_days:
             pl.when(ok).then((pl.col("value") > pl.col("high")) | (pl.col("value") < pl.col("low"))).alias("anomaly"),
             pl.when(pl.col("value") > pl.col("median")).then(pl.lit("high")).otherwise(pl.lit("low")).alias("side"),
         )
-        .drop("_h")
+        .drop("_h", "_w")
         .sort("t", "metric")
     )
 
