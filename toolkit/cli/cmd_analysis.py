@@ -127,7 +127,7 @@ def anomalies_cmd(
                       f"{o['contacts_excluded']} contacts left out of the KPIs")
     for line in r.data_checks:
         console.print(f"[yellow]{line}[/]")
-    t = Table(title=f"Anomalies {p.label} (median ± 3.5 × MAD of the trailing 28 days)")
+    t = Table(title=f"Anomalies {p.label} (median ± 3.5 × MAD of the trailing 28 days, same kind of day)")
     for col in ("when", "metric", "value", "usual", "band"):
         t.add_column(col, justify="left" if col in ("when", "metric") else "right")
     for a in r.anomalies.iter_rows(named=True):
