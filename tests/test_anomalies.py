@@ -3,9 +3,10 @@ reviews, data checks."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
+import pytest
 
 from toolkit.anomalies import find_anomalies, flag
 from toolkit.config import Config
@@ -41,7 +42,7 @@ def test_flag_rule_by_hand():
     # Band 5 ± 3.5 = [1.5, 8.5]: 8 is inside, 9 is outside (high), 1 is outside (low).
     start = datetime(2026, 9, 1)
     vals = [4.0, 5.0, 6.0] * 9 + [5.0]
-    pts = pl.DataFrame({"t": [start + timedelta(days=i) for i in range(31)], "volume": vals + [8.0, 9.0, 1.0]})
+    pts = pl.DataFrame({"t": [start + timedelta(days=i) for i in range(31)], "asa_s": vals + [8.0, 9.0, 1.0]})
     f = flag(pts).filter(pl.col("t") >= start + timedelta(days=28))
     assert f["median"].to_list() == [5.0, 5.0, 5.0]
     assert f["mad"].to_list() == [1.0, 1.0, 1.0]
@@ -49,6 +50,11 @@ def test_flag_rule_by_hand():
     assert f["side"].to_list() == [None, "high", "low"] or f["side"].to_list()[1:] == ["high", "low"]
     # the first days have too short a baseline: no judgement rather than a false alarm
     assert flag(pts)["anomaly"][0] is None
+    # a count is never read as steadier than chance: its MAD is at least a Poisson count's,
+    # 0.6745 × √5 = 1.508, so the band is 5 ± 5.28 and 9 or 1 contacts are ordinary
+    counts = flag(pts.rename({"asa_s": "volume"})).filter(pl.col("t") >= start + timedelta(days=28))
+    assert counts["mad"].to_list() == pytest.approx([0.6745 * 5 ** 0.5] * 3)
+    assert counts["anomaly"].to_list() == [False, False, False]
 
 
 def test_weekends_are_judged_against_weekends():
@@ -145,3 +151,18 @@ def test_cli_anomalies(cli, tmp_path, monkeypatch):
     assert out["outages"][0]["reason"] == "ACD failure"
     r = cli("anomalies", "--period", "2026-10")
     assert r.code == 0 and "special review" in r.out and "outage excluded" in r.out and "2026-10-20" in r.out
+
+
+def test_an_hour_with_few_calls_has_no_wait_or_abandonment_to_judge():
+    from toolkit.anomalies import MIN_HOURLY_BASE, series
+
+    rows = _day_calls(date(2026, 10, 5), 5, hour=8) + _day_calls(date(2026, 10, 5), MIN_HOURLY_BASE, hour=9)
+    lo, hi = datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 10, 6, tzinfo=UTC)
+    by_hour = series(frame_of("interactions", rows), lo, hi, config=Config(), grain="hour")
+    assert by_hour.select(pl.col("t").dt.hour(), "volume", "asa_s", "abandon_rate").rows() == [
+        (8, 5.0, None, None),  # 5 calls: too few to say anything about their wait
+        (9, 20.0, 10.0, 0.0),
+    ]
+    # a day is judged whatever its size
+    by_day = series(frame_of("interactions", rows[:5]), lo, hi, config=Config())
+    assert by_day["asa_s"].to_list() == [10.0]

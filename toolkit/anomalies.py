@@ -5,7 +5,9 @@ Daily series (and hourly ones for the phone) of volume, ``asa_s``,
 median ± 3.5 × MAD of the trailing 28 days before it, taking only days of
 the same kind (weekdays with weekdays, Saturdays and Sundays with weekend days:
 a quiet Sunday is not an anomaly) and, for hourly points, the same hour (the
-intraday pattern would otherwise dominate). Contacts inside configured outage windows are left out of every
+intraday pattern would otherwise dominate). An hour's wait and abandonment are
+judged only from 20 calls up, and a count's spread is never read as tighter than
+chance (a Poisson count's MAD, 0.6745·√median). Contacts inside configured outage windows are left out of every
 series and the windows are listed; a complaint surge becomes a "special
 review" item; a KPI that misses its target by ≥ 50 % adds a data-check line.
 """
@@ -30,6 +32,7 @@ WINDOW_DAYS = 28
 K = 3.5
 MIN_BASELINE = 10  # fewer earlier points of the same kind of day than this: no judgement
 MIN_BASELINE_WEEKEND = 6  # 28 days hold only 8 weekend days
+MIN_HOURLY_BASE = 20  # calls an hour needs before its ASA or abandonment rate is judged
 
 
 @dataclass
@@ -81,12 +84,16 @@ def series(
         volume = x.contact()
     queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
     lost = (x.abandoned() & ~x.short_abandoned(d)).fill_null(False)
+    # An hour's average wait or abandonment over a handful of calls is noise, not a signal: below
+    # MIN_HOURLY_BASE calls it is left out (neither judged nor part of another hour's baseline).
+    floor = MIN_HOURLY_BASE if grain == "hour" else 1
+    answered = x.answered().fill_null(False).sum()
     out = (
         lf.group_by(key)
         .agg(
             volume.fill_null(False).sum().cast(pl.Float64).alias("volume"),
-            pl.when(x.answered()).then(x.wait_s()).mean().alias("asa_s"),
-            (lost.sum() / pl.when(queued.sum() > 0).then(queued.sum())).alias("abandon_rate"),
+            pl.when(answered >= floor).then(pl.when(x.answered()).then(x.wait_s()).mean()).alias("asa_s"),
+            (lost.sum() / pl.when(queued.sum() >= floor).then(queued.sum())).alias("abandon_rate"),
             x.complaint().fill_null(False).sum().cast(pl.Float64).alias("complaints"),
         )
         .sort("t")
@@ -123,10 +130,14 @@ def flag(points: pl.DataFrame, *, grain: str = "day", k: float = K, window_days:
         .agg((pl.col("v_b") - pl.col("median")).abs().median().alias("mad"))
     )
     judged = long.join(med, on=["t", "metric"], how="left").join(mad, on=["t", "metric"], how="left")
-    # A count moves by whole units: a MAD of 0 (e.g. complaints mostly 0 a day) is read as 1, else a
-    # surge from nothing could never be seen. Rates with a MAD of 0 are left unjudged.
+    # A count moves by whole units and by chance: its MAD is read as at least 1 (complaints mostly 0 a
+    # day, else a surge from nothing could never be seen) and at least a Poisson count's own MAD,
+    # 0.6745·√median (else 36 calls in an hour that usually has 28 would be "anomalous").
+    # Rates with a MAD of 0 are left unjudged.
+    poisson = 0.6745 * pl.col("median").clip(lower_bound=0).sqrt()
     judged = judged.with_columns(
-        pl.when(pl.col("metric").is_in(COUNT_METRICS)).then(pl.col("mad").clip(lower_bound=1.0))
+        pl.when(pl.col("metric").is_in(COUNT_METRICS))
+        .then(pl.max_horizontal(pl.col("mad"), poisson, pl.lit(1.0)))
         .otherwise(pl.col("mad")).alias("mad")
     )
     need = pl.when(pl.col("_w")).then(MIN_BASELINE_WEEKEND).otherwise(MIN_BASELINE)
