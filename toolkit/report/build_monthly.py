@@ -727,7 +727,7 @@ def _theme_label(ctx: b.ReportContext, row: dict[str, Any]) -> str:
 
 
 def voc_section(ctx: b.ReportContext) -> VocSection | Absent:
-    """Themes of the period's comments (``survey.survey_summary``: counts, shares, masked examples) and a bar chart."""
+    """Themes of the period's comments (``survey.period_themes``: counts, shares, masked examples) and a bar chart."""
     from toolkit.report.charts import share_bars
     from toolkit.survey import period_themes
 
