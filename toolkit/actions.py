@@ -43,7 +43,7 @@ def load_actions(path: Path) -> pl.DataFrame:
                 if isinstance(r[f], str):
                     r[f] = date.fromisoformat(r[f])
         return pl.DataFrame(rows, schema=schema)
-    df = pl.read_csv(path, infer_schema=False)
+    df = pl.read_csv(path, infer_schema=False, glob=False)
     return df.select(
         [
             (pl.col(f).str.to_date() if f.endswith("_on") else pl.col(f)) if f in df.columns else pl.lit(None, dtype=t).alias(f)

@@ -240,7 +240,7 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
             part = staged.filter(pl.col("__month").is_null() if m is None else pl.col("__month") == m)
             part.select(cols).cast(schema).sink_parquet(txn.temp_path(final), **STORE_PARQUET)
         return per_file
-    stored = pl.scan_parquet([str(f) for f in files]).select(cols).with_columns(
+    stored = pl.scan_parquet([str(f) for f in files], glob=False).select(cols).with_columns(
         month.alias("__month"), _content_hash(cols).alias("__hash")
     )
     extra = [c for c in ("__cmp_hash", "__month") if c in rows.collect_schema().names()]
@@ -274,7 +274,7 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
         parts = []
         current = txn.current(final)
         if current is not None:
-            old = pl.scan_parquet(str(current)).select(cols)
+            old = pl.scan_parquet(str(current), glob=False).select(cols)
             if replaced_keys.height:
                 old = old.join(replaced_keys.lazy(), on=key, how="anti", nulls_equal=True)
             parts.append(old.collect())
@@ -433,7 +433,7 @@ def _account_file(staged: Path, path: Path, digest: str, m: Mapping, encoding: s
     """Count read / skipped / rejected rows of a staged file, write its rejects, return its valid rows."""
     import polars as pl
 
-    frame = pl.scan_parquet(staged)
+    frame = pl.scan_parquet(staged, glob=False)
     rejected = ~pl.col("__skip") & pl.col("__field").is_not_null()
     tally = frame.select(
         pl.len().alias("read"), pl.col("__skip").sum().alias("skipped"), rejected.sum().alias("rejected")

@@ -46,6 +46,11 @@ class FieldSpec(BaseModel):
             raise ValueError("give exactly one of column, columns, sql or value")
         return self
 
+    @field_validator("sql")
+    @classmethod
+    def _row_sql(cls, value: str | None) -> str | None:
+        return _row_only(value)
+
     @field_validator("map", mode="before")
     @classmethod
     def _map_keys_as_text(cls, value: Any) -> Any:
@@ -92,6 +97,11 @@ class Mapping(BaseModel):
     fields: dict[str, str | int | FieldSpec] = Field(default_factory=dict)
     keep: str | None = None
 
+    @field_validator("keep")
+    @classmethod
+    def _row_keep(cls, value: str | None) -> str | None:
+        return _row_only(value)
+
     @model_validator(mode="after")
     def _known_fields(self) -> Mapping:
         ds = dataset(self.dataset)
@@ -126,6 +136,15 @@ class Mapping(BaseModel):
         for spec in self.specs().values():
             names += [c for c in spec.source_columns() if isinstance(c, str)]
         return list(dict.fromkeys(names))
+
+
+def _row_only(sql: str | None) -> str | None:
+    """``sql`` unchanged if it is an expression over the row's columns only (toolkit.sqlcheck)."""
+    if sql is not None:
+        from toolkit.sqlcheck import checked_sql
+
+        checked_sql(sql)
+    return sql
 
 
 def _as_text(value: Any) -> str:
@@ -361,8 +380,13 @@ def _sql_expr(sql: str, m: Mapping, field: str, path: Any, headers: Sequence[str
     """
     import polars as pl
 
+    from toolkit.sqlcheck import UnsafeSQL, checked_sql
+
     try:
-        expr = pl.sql_expr(sql)
+        # Polars runs the SQL sqlglot wrote back from the checked tree, never the user's text.
+        expr = pl.sql_expr(checked_sql(sql))
+    except UnsafeSQL as exc:
+        raise ConfigError(f"mapping '{m.name}', field '{field}': SQL expression {sql!r} {exc}") from None
     except Exception as exc:  # polars raises several types for bad SQL
         raise ConfigError(
             f"mapping '{m.name}', field '{field}': invalid SQL expression {sql!r}: {str(exc).splitlines()[0]}"

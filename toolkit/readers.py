@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit.errors import CxtkError, InputError
+from toolkit.safety import literal_path
 
 if TYPE_CHECKING:
     import polars as pl
@@ -617,6 +618,7 @@ def _read_text(
         row_index_name=LINE,
         row_index_offset=header.last_line + 1,
         raise_if_empty=False,
+        glob=False,  # a file named 'calls[1].csv' is that file, never a pattern
     )
     return RawTable(
         path=path,
@@ -814,7 +816,7 @@ def _read_parquet(path: Path, src: Path) -> RawTable:
     if src.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty (0 bytes)")
     try:
-        lf = pl.scan_parquet(src)
+        lf = pl.scan_parquet(src, glob=False)
         schema = lf.collect_schema()
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{path}: is not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
@@ -904,7 +906,8 @@ def _read_jsonl(path: Path, src: Path, scratch: _Scratch, encoding: str | None) 
         _transcode(path, src, encoding, read_path)
     columns = list(keys)
     frame = pl.scan_ndjson(
-        read_path, schema=dict.fromkeys(columns, pl.String), row_index_name=LINE, row_index_offset=1
+        literal_path(read_path),  # scan_ndjson has no glob=False
+        schema=dict.fromkeys(columns, pl.String), row_index_name=LINE, row_index_offset=1
     )
     return RawTable(
         path=path,

@@ -1,4 +1,4 @@
-"""Output safety: neutralise spreadsheet formula injection in CSV/XLSX exports.
+"""Output and input safety: spreadsheet formula injection in CSV/XLSX exports; literal paths.
 
 A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 is run as a formula by Excel; prefixing an apostrophe keeps it text. Numbers are
@@ -34,3 +34,14 @@ def neutralise_text(value: str | None) -> str | None:
     if value is None:
         return None
     return "'" + value if re.match(FORMULA_START, value) else value
+
+
+def literal_path(path: Any) -> str:
+    """``path`` escaped so that a Polars reader without ``glob=False`` reads that one file.
+
+    Polars expands ``*``, ``?`` and ``[...]`` in paths; a file named ``calls[1].csv`` would
+    otherwise read ``calls1.csv``. Readers that take ``glob=False`` should use that instead.
+    """
+    import glob
+
+    return glob.escape(str(path))

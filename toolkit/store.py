@@ -65,7 +65,7 @@ def scan_store(store_dir: Path, name: str) -> Any:
     files = dataset_files(store_dir, ds)
     if not files:
         return None
-    return pl.scan_parquet([str(f) for f in files], hive_partitioning=False)
+    return pl.scan_parquet([str(f) for f in files], hive_partitioning=False, glob=False)
 
 
 def scan_dataset(config: Any, name: str) -> Any:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from toolkit.errors import InputError
 from toolkit.schema import DATASETS, Dataset, dataset
 
 # header words -> canonical field, per dataset; matched after case-folding and removing spaces/_/-
@@ -170,18 +171,54 @@ def suggest_mapping(path: Path, dataset_name: str | None = None, *, encoding: st
         doc["skip_rows"] = {"column": first, "matches": "^(合计|总计|小计|Total|Sum)"}
         comments["skip_rows"] = "total rows at the end are skipped (and counted)"
     doc["fields"] = fields
-    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
-    lines = [f"# Mapping proposed by `cxtk mapping suggest {path.name}` — check every line, then use it with",
-             f"#   cxtk ingest {best.name} {path.name} --mapping THIS_FILE.yaml",
-             f"# encoding: {raw.encoding or 'binary'}; header on line {raw.header_line}."]
+    # No folding: a comment is appended to a key's line, which must be the whole value.
+    text = yaml.dump(doc, Dumper=_draft_dumper(), allow_unicode=True, sort_keys=False, width=float("inf"))
+    lines = [f"Mapping proposed by `cxtk mapping suggest {path.name}` — check every line, then use it with",
+             f"  cxtk ingest {best.name} {path.name} --mapping THIS_FILE.yaml",
+             f"encoding: {raw.encoding or 'binary'}; header on line {raw.header_line}."]
     if missing:
-        lines.append(f"# MISSING required fields: {', '.join(missing)} — add them under fields:")
+        lines.append(f"MISSING required fields: {', '.join(missing)} — add them under fields:")
     if unmatched:
-        lines.append(f"# Columns not used: {', '.join(unmatched)}")
-    out = []
+        lines.append(f"Columns not used: {', '.join(unmatched)}")
+    out = [comment(line) for line in lines]
     for line in text.splitlines():
         m = re.match(r"^(?:  )?(\w+):", line)
         if m and m.group(1) in comments:
-            line = f"{line}  # {comments[m.group(1)]}"
+            line = f"{line}  {comment(comments[m.group(1)])}"
         out.append(line)
-    return "\n".join(lines + out) + "\n"
+    draft = "\n".join(out) + "\n"
+    # The comments hold text from the file (headers, values); whatever they hold, the draft must
+    # read back as exactly the document yaml wrote, or it is not written.
+    if yaml.safe_load(draft) != doc:
+        raise InputError(f"{path}: could not write a draft mapping that reads back as proposed; "
+                         "write the mapping by hand (docs/mapping.md)")
+    return draft
+
+
+def _draft_dumper() -> Any:
+    """PyYAML's safe dumper, writing any text with a line break double-quoted (escaped).
+
+    With ``allow_unicode`` PyYAML writes U+2028 raw inside a quoted scalar, and reading it back
+    folds it into a space; escaped, every value reads back as written.
+    """
+    import yaml
+
+    class DraftDumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: Any, value: str) -> Any:
+        style = '"' if _LINE_BREAK.search(value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    DraftDumper.add_representer(str, text)
+    return DraftDumper
+
+
+_LINE_BREAK = re.compile(r"[\n\r\x85\u2028\u2029]")
+# Line breaks YAML knows (and the C1 controls among them), and every other control character.
+_NOT_IN_COMMENT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def comment(text: str) -> str:
+    """``text`` as one YAML comment line: control characters and line breaks become spaces."""
+    return "# " + _NOT_IN_COMMENT.sub(" ", text)
