@@ -5,7 +5,7 @@ Writes, under ``--out`` (default ``bench/data``):
 - ``interactions.csv``, ``surveys.csv``, ``qa_reviews.csv`` with the canonical
   column names of data.md, timestamps ``YYYY-MM-DD HH:MM:SS`` naive (UTC);
 - the canonical store ``store/<dataset>/month=YYYY-MM/data.parquet`` with the
-  schema of ``toolkit.schema`` (datetimes ``Datetime("us", "UTC")``) plus the
+  schema of ``toolkit.ingest.schema`` (datetimes ``Datetime("us", "UTC")``) plus the
   derived columns ingest would add (``answered``, ``abandoned``, ``handle_s``,
   ``source = "bench"``);
 - ``cxtk.yaml`` (``timezone: UTC``), so the folder is a cxtk workspace.
@@ -245,10 +245,10 @@ def _code(prefix: str, col: str, width: int):
 
 
 def canonical_interactions(raw):
-    """The store frame: canonical names and types, derived columns, schema of toolkit.schema."""
+    """The store frame: canonical names and types, derived columns, schema of toolkit.ingest.schema."""
     import polars as pl
 
-    from toolkit.schema import INTERACTIONS, polars_schema
+    from toolkit.ingest.schema import INTERACTIONS, polars_schema
 
     parts = [pl.col("talk_s"), pl.col("hold_s"), pl.col("acw_s")]
     team = pl.format("T{}", pl.col("team_no").cast(pl.String).str.zfill(2))
@@ -293,7 +293,7 @@ def surveys_month(rng: np.random.Generator, store, first_id: int, n_surveys: int
     """Survey invitations for handled contacts of one month (store frame in, store frame out)."""
     import polars as pl
 
-    from toolkit.schema import SURVEYS, polars_schema
+    from toolkit.ingest.schema import SURVEYS, polars_schema
 
     pool = store.filter(
         pl.col("customer_id").is_not_null()
@@ -352,7 +352,7 @@ def qa_month(rng: np.random.Generator, store, first_id: int, n_reviews: int):
     """QA reviews of answered contacts of one month."""
     import polars as pl
 
-    from toolkit.schema import QA_REVIEWS, polars_schema
+    from toolkit.ingest.schema import QA_REVIEWS, polars_schema
 
     pool = store.filter(pl.col("agent_id").is_not_null() & pl.col("ended_at").is_not_null())
     pick = rng.choice(pool.height, min(n_reviews, pool.height), replace=False) if pool.height else []

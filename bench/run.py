@@ -110,9 +110,9 @@ def cxtk_full_kpis(store_dir: Path):
     This is the one place to adapt when ``toolkit.kpis`` changes its API.
     """
     try:
-        from toolkit.config import Config
+        from toolkit.core.config import Config
+        from toolkit.core.periods import parse_period
         from toolkit.kpis.compute import compute_kpis
-        from toolkit.periods import parse_period
     except ImportError:
         return None
     import polars as pl

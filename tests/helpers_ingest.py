@@ -17,7 +17,7 @@ def make_workspace(root: Path, config_text: str = "timezone: UTC\n") -> Path:
 
 
 def config_of(ws: Path):  # type: ignore[no-untyped-def]
-    from toolkit.config import load_config
+    from toolkit.core.config import load_config
 
     return load_config(ws / "cxtk.yaml")
 
@@ -30,8 +30,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 def store_frame(ws: Path, dataset: str = "interactions"):  # type: ignore[no-untyped-def]
     """The dataset as stored, sorted by its key, or None when empty (read via scan_store, which recovers)."""
-    from toolkit.schema import dataset as ds_of
-    from toolkit.store import scan_store
+    from toolkit.ingest.schema import dataset as ds_of
+    from toolkit.ingest.store import scan_store
 
     lf = scan_store(ws / "store", dataset)
     if lf is None:

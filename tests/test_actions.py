@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.actions import action_status, before_after, load_actions, load_playbook, suggest_actions
-from toolkit.config import Config
-from toolkit.errors import CxtkError
+from toolkit.core.config import Config
+from toolkit.core.errors import CxtkError
 from toolkit.kpis.frames import frame_of
+from toolkit.loop.actions import action_status, before_after, load_actions, load_playbook, suggest_actions
 
 ACTIONS = """
 - {action_id: ACT-01, kpi: fcr_rate, scope: "Team E", title: KB refresh, owner: W, opened_on: 2026-05-10,

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import pytest
 
-from toolkit.anomalies import find_anomalies, flag
-from toolkit.config import Config
+from toolkit.analysis.anomalies import find_anomalies, flag
+from toolkit.core.config import Config
+from toolkit.core.periods import parse_period
 from toolkit.kpis.frames import frame_of
-from toolkit.periods import parse_period
 
 OCT = parse_period("2026-10")
 
@@ -128,8 +128,8 @@ def test_data_check_line_when_a_target_is_missed_by_half():
 def test_cli_anomalies(cli, tmp_path, monkeypatch):
     import json
 
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     rows = []
     day = date(2026, 9, 5)
@@ -154,7 +154,7 @@ def test_cli_anomalies(cli, tmp_path, monkeypatch):
 
 
 def test_an_hour_with_few_calls_has_no_wait_or_abandonment_to_judge():
-    from toolkit.anomalies import MIN_HOURLY_BASE, series
+    from toolkit.analysis.anomalies import MIN_HOURLY_BASE, series
 
     rows = _day_calls(date(2026, 10, 5), 5, hour=8) + _day_calls(date(2026, 10, 5), MIN_HOURLY_BASE, hour=9)
     lo, hi = datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 10, 6, tzinfo=UTC)

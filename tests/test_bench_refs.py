@@ -36,7 +36,7 @@ def assert_same(a, b):
 def test_generated_store_has_the_canonical_schema_and_shape(workload):
     import polars as pl
 
-    from toolkit.schema import INTERACTIONS, SURVEYS, polars_schema
+    from toolkit.ingest.schema import INTERACTIONS, SURVEYS, polars_schema
 
     out, counts = workload
     assert counts["interactions"] == 5000
@@ -118,7 +118,7 @@ def hand_store(tmp_path_factory):
 
     import polars as pl
 
-    from toolkit.schema import INTERACTIONS, polars_schema
+    from toolkit.ingest.schema import INTERACTIONS, polars_schema
 
     records = []
     for r in ROWS:

@@ -221,12 +221,12 @@ def test_wrong_encoding_keeps_the_headers_message_short(workspace, cli):
 def test_unreadable_export(workspace, cli, monkeypatch):
     # chmod 000 does not stop root (who runs CI), so the operating system's refusal is simulated
     # where the reader first opens the file; was: PermissionError traceback for a non-root user
-    import toolkit.readers
+    import toolkit.ingest.readers
 
     def refuse(src):
         raise PermissionError(13, "Permission denied", str(src))
 
-    monkeypatch.setattr(toolkit.readers, "_read_sample", refuse)
+    monkeypatch.setattr(toolkit.ingest.readers, "_read_sample", refuse)
     r = cli("ingest", "interactions", "calls.csv", "--dry-run")
     assert r.code == 1
     assert one_line(r.err) == "Error: calls.csv: cannot be read (permission denied); check the file's permissions"
@@ -285,7 +285,7 @@ def test_output_that_cannot_be_written(workspace, cli, args):
 
 
 def test_writing_names_a_locked_output_but_not_other_files(tmp_path):
-    from toolkit.errors import CxtkError, writing
+    from toolkit.core.errors import CxtkError, writing
 
     out = tmp_path / "kpis.xlsx"
     # the analyst's usual case: the workbook is open in Excel
@@ -322,7 +322,7 @@ def test_impossible_periods_say_what_is_wrong(cli, period, why):
 
 
 def test_week_53_of_a_long_year_is_accepted():
-    from toolkit.periods import parse_period
+    from toolkit.core.periods import parse_period
 
     # 2026 starts on a Thursday, so it has 53 ISO weeks; W53 = Mon 28 Dec 2026 … Sun 3 Jan 2027
     assert parse_period("2026-W53").to_dict() == {"label": "2026-W53", "start": "2026-12-28", "end": "2027-01-03"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.compare import compare, direction_of
-from toolkit.config import Config
-from toolkit.errors import CxtkError
+from toolkit.analysis.compare import compare, direction_of
+from toolkit.core.config import Config
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import parse_period
 from toolkit.kpis.frames import frame_of
-from toolkit.periods import parse_period
 
 OCT = parse_period("2026-10")
 CFG = Config(
@@ -156,8 +156,8 @@ def test_direction_of_respects_the_kpi():
 
 def _workspace(tmp_path, monkeypatch, calls):
     """A workspace in tmp_path with these interactions ingested; the CLI runs from inside it."""
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     (tmp_path / "cxtk.yaml").write_text("targets:\n  asa_s: {target: 30, weight: 1}\n", encoding="utf-8")
     csv = tmp_path / "calls.csv"

@@ -10,8 +10,8 @@ ACCEPTED = ("name, locale, timezone, store, templates, brand, definitions, targe
 
 
 def _error(tmp_path, text: str) -> str:
-    from toolkit.config import load_config
-    from toolkit.errors import ConfigError
+    from toolkit.core.config import load_config
+    from toolkit.core.errors import ConfigError
 
     path = make_workspace(tmp_path, text) / "cxtk.yaml"
     with pytest.raises(ConfigError) as info:
@@ -20,7 +20,7 @@ def _error(tmp_path, text: str) -> str:
 
 
 def test_empty_config_is_valid(tmp_path):
-    from toolkit.config import load_config
+    from toolkit.core.config import load_config
 
     config = load_config(make_workspace(tmp_path, "") / "cxtk.yaml")
     assert (config.locale, config.timezone, config.store) == ("en", "UTC", "store")
@@ -29,7 +29,7 @@ def test_empty_config_is_valid(tmp_path):
 
 
 def test_comment_only_config_is_valid(tmp_path):
-    from toolkit.config import load_config
+    from toolkit.core.config import load_config
 
     assert load_config(make_workspace(tmp_path, "# nothing yet\n") / "cxtk.yaml").name == "Service Centre"
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from toolkit.config import Config
-from toolkit.drivers import contributions, example_contacts, gap_by_hour, gap_drivers, mix_rate, shift_share
+from toolkit.analysis.drivers import (
+    contributions,
+    example_contacts,
+    gap_by_hour,
+    gap_drivers,
+    mix_rate,
+    shift_share,
+)
+from toolkit.core.config import Config
+from toolkit.core.periods import parse_period
 from toolkit.kpis.frames import frame_of
-from toolkit.periods import parse_period
 
 OCT, SEP = parse_period("2026-10"), parse_period("2026-09")
 CFG = Config(targets={"aht_s": {"target": 300, "weight": 1}, "asa_s": {"target": 30, "weight": 1}})

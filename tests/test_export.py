@@ -5,12 +5,12 @@ import json
 import polars as pl
 import pytest
 
-from toolkit.config import Config
-from toolkit.errors import CxtkError
-from toolkit.export import write_kpis
+from toolkit.core.config import Config
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import parse_period
 from toolkit.kpis.compute import compute_kpis
 from toolkit.kpis.frames import frame_of
-from toolkit.periods import parse_period
+from toolkit.report.export import write_kpis
 
 
 @pytest.fixture

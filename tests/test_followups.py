@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from toolkit.followups import followups
+from toolkit.survey.followups import followups
 
 TZ = "Asia/Shanghai"
 SH = ZoneInfo(TZ)

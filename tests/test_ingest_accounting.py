@@ -107,9 +107,9 @@ def _write(path: Path, file_rows) -> Path:  # type: ignore[no-untyped-def]
 @given(files=st.lists(st.lists(rows(), min_size=0, max_size=12), min_size=1, max_size=2), together=st.booleans())
 def test_accounting_identity_holds_for_messy_files(files, together):
     """Files ingested one command each, or all in one command (then file 2 merges with file 1's staged rows)."""
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
-    from toolkit.mapping import parse_mapping
+    from toolkit.core.config import load_config
+    from toolkit.ingest.mapping import parse_mapping
+    from toolkit.ingest.pipeline import ingest_files
 
     mapping = parse_mapping(MAPPING, "test mapping")
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,7 @@ import json
 
 import polars as pl
 
-from toolkit.store import scan_store
+from toolkit.ingest.store import scan_store
 
 DEFINITION = """\
 kind: survey

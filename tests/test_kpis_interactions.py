@@ -2,10 +2,10 @@
 
 import pytest
 
-from toolkit.config import Config
+from toolkit.core.config import Config
+from toolkit.core.periods import parse_period
 from toolkit.kpis.compute import compute_kpis
 from toolkit.kpis.frames import frame_of
-from toolkit.periods import parse_period
 
 OCT = parse_period("2026-10")
 

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit.config import Config
+from toolkit.core.config import Config
+from toolkit.core.periods import parse_period
 from toolkit.kpis.compute import compute_kpis
 from toolkit.kpis.frames import frame_of
 from toolkit.kpis.registry import REGISTRY
 from toolkit.kpis.result import Group, KpiValue
 from toolkit.kpis.scoring import achievement, composite, rank, score_groups
-from toolkit.periods import parse_period
 
 OCT = parse_period("2026-10")
 

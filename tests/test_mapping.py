@@ -7,8 +7,8 @@ from helpers_ingest import config_of, make_workspace, store_frame, write_csv
 
 
 def _ingest(tmp_path, mapping: dict, header: list[str], rows: list[list[str]], tz: str = "UTC"):  # type: ignore[no-untyped-def]
-    from toolkit.ingest import ingest_files
-    from toolkit.mapping import parse_mapping
+    from toolkit.ingest.mapping import parse_mapping
+    from toolkit.ingest.pipeline import ingest_files
 
     ws = make_workspace(tmp_path / "ws", f"timezone: {tz}\n")
     f = write_csv(tmp_path / "export.csv", header, rows)
@@ -95,8 +95,8 @@ def test_keep_and_skip_rows_are_counted_as_skipped(tmp_path):
 
 
 def test_header_row_given(tmp_path):
-    from toolkit.ingest import ingest_files
-    from toolkit.mapping import parse_mapping
+    from toolkit.ingest.mapping import parse_mapping
+    from toolkit.ingest.pipeline import ingest_files
 
     ws = make_workspace(tmp_path / "ws")
     f = tmp_path / "e.csv"
@@ -108,21 +108,21 @@ def test_header_row_given(tmp_path):
 
 
 def test_invalid_sql_is_a_config_error_showing_the_expression(tmp_path):
-    from toolkit.errors import ConfigError
+    from toolkit.core.errors import ConfigError
 
     with pytest.raises(ConfigError) as info:
         _ingest(tmp_path, {"constants": {"channel": "phone"},
                            "fields": {"interaction_id": "ID", "arrived_at": "Start",
                                       "queue": {"sql": "CASE WHEN THEN END END"}}},
                 ["ID", "Start"], [["a", "2026-10-01 08:00:00"]])
-    # refused when the mapping is loaded (toolkit.sqlcheck parses it), before any file is read
+    # refused when the mapping is loaded (toolkit.ingest.sqlcheck parses it), before any file is read
     assert str(info.value).startswith("t.yaml: ")
     assert ".sql': invalid SQL expression: " in str(info.value)
 
 
 def test_unknown_field_lists_fields(tmp_path):
-    from toolkit.errors import ConfigError
-    from toolkit.mapping import parse_mapping
+    from toolkit.core.errors import ConfigError
+    from toolkit.ingest.mapping import parse_mapping
 
     with pytest.raises(ConfigError) as info:
         parse_mapping({"name": "t", "dataset": "interactions", "fields": {"call_id": "ID"}}, "t.yaml")
@@ -132,8 +132,8 @@ def test_unknown_field_lists_fields(tmp_path):
 
 
 def test_mapping_file_error_names_line(tmp_path):
-    from toolkit.errors import ConfigError
-    from toolkit.mapping import load_mapping_file
+    from toolkit.core.errors import ConfigError
+    from toolkit.ingest.mapping import load_mapping_file
 
     p = tmp_path / "m.yaml"
     p.write_text("name: t\ndataset: interactions\nfields:\n  interaction_id: {column: ID, unit: weeks}\n",
@@ -144,7 +144,7 @@ def test_mapping_file_error_names_line(tmp_path):
 
 
 def test_canonical_mapping_is_chosen_for_canonical_headers():
-    from toolkit.mapping import choose_mapping
+    from toolkit.ingest.mapping import choose_mapping
 
     # regression: optional canonical columns used to count against a file that lacks them
     assert choose_mapping("interactions", ["interaction_id", "channel", "arrived_at"]).name == "canonical"
@@ -157,7 +157,7 @@ def test_recode_small_and_large_maps_agree():
     replacements stays a replace_strict; both give the same values, None included."""
     import polars as pl
 
-    from toolkit.mapping import RECODE_BRANCHES, recode
+    from toolkit.ingest.mapping import RECODE_BRANCHES, recode
 
     text = pl.Series("v", ["a", "b", "zz", None, "n/a"]).to_frame()
     small = {"a": "1", "b": "2", "n/a": None}

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from toolkit.nonresponse import nonresponse_check
+from toolkit.survey.nonresponse import nonresponse_check
 
 SH = ZoneInfo("Asia/Shanghai")
 TS = pl.Datetime("us", "Asia/Shanghai")

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from toolkit.errors import CxtkError
-from toolkit.periods import parse_period
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import parse_period
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.privacy import mask_expr, mask_text
+from toolkit.core.privacy import mask_expr, mask_text
 
 MASKED = [
     # Chinese mobile: first 3 and last 4 kept, with or without +86/0086 and separators.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from toolkit.config import Config
+from toolkit.core.config import Config
+from toolkit.core.periods import parse_period
 from toolkit.kpis.frames import frame_of
-from toolkit.periods import parse_period
-from toolkit.qa import allocate, load_rubric, qa_sample, qa_summary, qa_worksheet, write_worksheet
+from toolkit.qa.reviews import allocate, load_rubric, qa_sample, qa_summary, qa_worksheet, write_worksheet
 
 OCT = parse_period("2026-10")
 
@@ -76,8 +76,8 @@ def test_sample_sizes_per_stratum_complaints_in_full_and_seed():
 
 
 def test_worksheet_round_trip_through_ingest(tmp_path):
-    from toolkit.ingest import ingest_files
-    from toolkit.store import scan_dataset
+    from toolkit.ingest.pipeline import ingest_files
+    from toolkit.ingest.store import scan_dataset
 
     s = qa_sample(_contacts(), OCT, size=4, stratify=["team"], seed=1)
     sheet = qa_worksheet(s, prefix="QA-2026-10")
@@ -145,8 +145,8 @@ def test_summary_by_hand():
 def test_cli_sample_and_summary(cli, tmp_path, monkeypatch):
     import json
 
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     (tmp_path / "cxtk.yaml").write_text("name: t\n", encoding="utf-8")
     csv = tmp_path / "calls.csv"

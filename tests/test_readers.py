@@ -1,4 +1,4 @@
-"""toolkit.readers: any export opened as a lazy table of strings with true line numbers."""
+"""toolkit.ingest.readers: any export opened as a lazy table of strings with true line numbers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from toolkit.errors import InputError
-from toolkit.readers import RawTable, read_table
+from toolkit.core.errors import InputError
+from toolkit.ingest.readers import RawTable, read_table
 
 ZH_HEADER = ["呼叫时间", "客服工号", "满意度"]
 ZH_ROWS = [["2026-10-01 09:00:05", "A001", "非常满意"], ["2026-10-01 09:07:40", "A002", "满意"]]
@@ -194,9 +194,9 @@ def test_title_lines_above_header_and_blank_rows_keep_line_numbers(tmp_path):
 
 
 def test_blank_rows_are_skipped_and_cells_trimmed_at_ingest(tmp_path):
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
-    from toolkit.store import scan_store
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
+    from toolkit.ingest.store import scan_store
 
     (tmp_path / "cxtk.yaml").write_text("timezone: UTC\n", encoding="utf-8")
     f = tmp_path / "calls.csv"

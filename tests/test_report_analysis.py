@@ -41,8 +41,8 @@ def _ts(d: datetime) -> str:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     ws = tmp_path_factory.mktemp("wsa")
     (ws / "cxtk.yaml").write_text(
@@ -96,7 +96,7 @@ def workspace(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def config(workspace):
-    from toolkit.config import load_config
+    from toolkit.core.config import load_config
 
     return load_config(workspace / "cxtk.yaml")
 
@@ -136,7 +136,7 @@ def test_engine_ranks_no_group_without_a_key(config):
 
 
 def test_engine_ranking_skips_null_keys_even_with_a_score():
-    from toolkit.config import Config
+    from toolkit.core.config import Config
     from toolkit.kpis.result import Group, KpiValue
     from toolkit.kpis.scoring import score_groups
 
@@ -167,8 +167,8 @@ def test_followup_rate_agrees_with_the_followup_list(config):
     that have no survey row, which no export can mark as followed up, so the KPI leaves them out)."""
     import polars as pl
 
-    from toolkit.followups import followups
     from toolkit.report.build import make_context
+    from toolkit.survey.followups import followups
 
     ctx = make_context(config, "2026-10", "en")
     lo, hi = ctx.period.bounds(config.timezone)
@@ -254,7 +254,7 @@ def test_survey_report_shows_significance_and_followups(config, workspace):
 def test_t_quantile_matches_scipy(df):
     from scipy.stats import t
 
-    from toolkit.stats import t_quantile
+    from toolkit.core.stats import t_quantile
 
     # reports no longer import scipy for the CES/CSAT-mean intervals; the stdlib quantile must agree
     for confidence in (0.9, 0.95, 0.99):

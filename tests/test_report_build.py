@@ -37,8 +37,8 @@ def _csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     ws = tmp_path_factory.mktemp("ws")
     (ws / "cxtk.yaml").write_text(
@@ -81,7 +81,7 @@ def workspace(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def config(workspace):
-    from toolkit.config import load_config
+    from toolkit.core.config import load_config
 
     return load_config(workspace / "cxtk.yaml")
 
@@ -145,7 +145,7 @@ def test_monthly_zh_has_chinese_labels_and_the_numbers(pdfs):
 
 
 def test_footer_and_mark_per_locale(config):
-    from toolkit.config import Brand
+    from toolkit.core.config import Brand
     from toolkit.report.build import brand_of
 
     per_locale = config.model_copy(update={"brand": Brand(footer={"en": "Internal", "zh-CN": "内部"},
@@ -194,7 +194,7 @@ def test_zh_pdfs_embed_a_cjk_font(pdfs, workspace):
 
 
 def test_a_period_without_data_is_a_clear_error(config, tmp_path):
-    from toolkit.errors import CxtkError
+    from toolkit.core.errors import CxtkError
     from toolkit.report.api import write_report
 
     with pytest.raises(CxtkError, match=r"no interactions in 2025-01 \(the store has 2026-10 … 2026-10\)"):

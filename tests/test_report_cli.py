@@ -11,8 +11,8 @@ import pytest
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
     """20 answered phone calls in October 2026, wait 10 s, talk 120 s: ASA 10 s against 30 s → met."""
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     ws = tmp_path_factory.mktemp("cliws")
     (ws / "cxtk.yaml").write_text("name: CLI Centre\ntargets:\n  asa_s: {target: 30, weight: 1}\n", encoding="utf-8")

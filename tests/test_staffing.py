@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.errors import CxtkError, InputError
-from toolkit.staffing import (
+from toolkit.analysis.staffing import (
     ErlangResult,
     agents_needed,
     agents_needed_by_interval,
@@ -22,6 +21,7 @@ from toolkit.staffing import (
     positions,
     service_level,
 )
+from toolkit.core.errors import CxtkError, InputError
 
 
 def erlang_c_by_recurrence(a: float, n: int) -> float:

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from toolkit.config import Config
-from toolkit.errors import CxtkError
+from toolkit.analysis.staffing_hours import staffing_by_hour, understaffed_hours, weekdays
+from toolkit.core.config import Config
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import parse_period
 from toolkit.kpis.frames import frame_of
-from toolkit.periods import parse_period
-from toolkit.staffing_hours import staffing_by_hour, understaffed_hours, weekdays
 
 WEEK = parse_period("2026-10-05..2026-10-11")  # Monday 5 … Sunday 11 October: 5 weekdays
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.errors import CxtkError
-from toolkit.stats import (
+from toolkit.core.errors import CxtkError
+from toolkit.core.stats import (
     TestResult,
     is_anomaly,
     mean_bounds_expr,

@@ -130,7 +130,7 @@ def test_two_ingests_at_once_both_land(tmp_path):
 
 
 def test_held_lock_with_zero_timeout_fails_clearly(cli, tmp_path, monkeypatch):
-    from toolkit.store import write_lock
+    from toolkit.ingest.store import write_lock
 
     ws = make_workspace(tmp_path)
     f = write_csv(tmp_path / "a.csv", CANON, [C1])
@@ -151,7 +151,7 @@ def test_held_lock_with_zero_timeout_fails_clearly(cli, tmp_path, monkeypatch):
 def test_recover_rolls_a_committed_journal_forward_and_drops_strays(tmp_path):
     import polars as pl
 
-    from toolkit.store import JOURNAL, read_log, scan_store
+    from toolkit.ingest.store import JOURNAL, read_log, scan_store
 
     store = tmp_path / "store"
     part = store / "interactions" / "month=2026-10"

@@ -51,8 +51,8 @@ def _same(a: tuple, b: tuple) -> bool:
 
 @pytest.mark.slow
 def test_kill_9_during_ingest_leaves_before_or_after(tmp_path):
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     base = make_workspace(tmp_path / "base")
     (base / "first.csv").write_text(_calls(range(0, 3000)), encoding="utf-8")

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.config import load_config
-from toolkit.ingest import ingest_files
-from toolkit.periods import parse_period
-from toolkit.store import scan_dataset
-from toolkit.survey import bar_line, survey_summary
+from toolkit.core.config import load_config
+from toolkit.core.periods import parse_period
+from toolkit.ingest.pipeline import ingest_files
+from toolkit.ingest.store import scan_dataset
+from toolkit.survey.summary import bar_line, survey_summary
 
 OCT_CSAT = [1] * 2 + [2] * 3 + [3] * 5 + [4] * 12 + [5] * 18
 OCT_NPS = [0] + [3] + [5] * 2 + [6] * 6 + [7] * 4 + [8] * 6 + [9] * 8 + [10] * 12
@@ -298,8 +298,8 @@ def test_chinese_labelled_10_point_export_goes_in_with_nothing_lost(tmp_path):
     """A GB18030 export with Chinese headers, CSAT on 1–10 and NPS as words, via its survey definition."""
     import polars as pl
 
-    from toolkit.mapping import parse_mapping
-    from toolkit.surveydefs import definition_to_mapping, load_definition
+    from toolkit.ingest.mapping import parse_mapping
+    from toolkit.ingest.surveydefs import definition_to_mapping, load_definition
 
     defn_path = tmp_path / "wechat.yaml"
     defn_path.write_text(
@@ -351,7 +351,7 @@ def test_grouped_by_month_each_month_is_compared_with_the_one_before(workspace):
 
 
 def test_baseline_keys():
-    from toolkit.survey import _baseline_key
+    from toolkit.survey.summary import _baseline_key
 
     assert _baseline_key(("2026-01", "A"), ("month", "team")) == ("2025-12", "A")
     assert _baseline_key(("2026-10",), ("month",)) == ("2026-09",)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.errors import ConfigError, InputError
-from toolkit.surveydefs import (
+from toolkit.core.errors import ConfigError, InputError
+from toolkit.ingest.surveydefs import (
     definition_to_mapping,
     load_definition,
     load_definitions,

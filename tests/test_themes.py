@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from toolkit.errors import ConfigError
-from toolkit.themes import load_themes, tag_themes, terms, theme_summary, top_terms
+from toolkit.core.errors import ConfigError
+from toolkit.survey.themes import load_themes, tag_themes, terms, theme_summary, top_terms
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from toolkit.config import load_config
-from toolkit.store import read_log, scan_store
+from toolkit.core.config import load_config
+from toolkit.ingest.store import read_log, scan_store
 
 
 def test_init_writes_a_valid_commented_config(cli, tmp_path):

@@ -17,7 +17,7 @@ FIELDS = {"interaction_id": "ID", "arrived_at": "Start"}
 
 
 def _parse(**extra):  # type: ignore[no-untyped-def]
-    from toolkit.mapping import parse_mapping
+    from toolkit.ingest.mapping import parse_mapping
 
     return parse_mapping({**BASE, "fields": {**FIELDS, **extra.pop("fields", {})}, **extra}, "m.yaml")
 
@@ -32,7 +32,7 @@ def _parse(**extra):  # type: ignore[no-untyped-def]
     ("ID; DROP TABLE x", "must be one expression"),
 ])
 def test_expressions_outside_the_row_are_refused_at_load(sql, named):
-    from toolkit.errors import ConfigError
+    from toolkit.core.errors import ConfigError
 
     with pytest.raises(ConfigError) as info:
         _parse(fields={"queue": {"sql": sql}})
@@ -46,7 +46,7 @@ def test_expressions_outside_the_row_are_refused_at_load(sql, named):
 
 def test_a_refused_keep_reads_no_file_and_makes_no_request(tmp_path):
     """The sweep's case: read_csv of a URL made HTTP requests. Now nothing reaches the server."""
-    from toolkit.errors import ConfigError
+    from toolkit.core.errors import ConfigError
 
     hits: list[str] = []
 
@@ -97,7 +97,7 @@ def test_a_mapping_file_with_a_subquery_is_refused_by_ingest(cli, tmp_path):
     ("COALESCE(NULLIF(\"Skill\", 'x'), 'none')", ["a", "x"], ["a", "none"]),
 ])
 def test_row_expressions_still_work(tmp_path, sql, rows, expected):
-    from toolkit.ingest import ingest_files
+    from toolkit.ingest.pipeline import ingest_files
 
     ws = make_workspace(tmp_path / "ws")
     f = write_csv(tmp_path / "a.csv", ["ID", "Start", "Skill", "q_time"],
@@ -110,7 +110,7 @@ def test_row_expressions_still_work(tmp_path, sql, rows, expected):
 
 def test_the_checked_text_is_what_polars_runs():
     """A string sqlglot and Polars could read two ways is rewritten from the checked tree."""
-    from toolkit.sqlcheck import checked_sql
+    from toolkit.ingest.sqlcheck import checked_sql
 
     assert checked_sql("a::int") == "CAST(a AS INT)"
     assert checked_sql("'it''s' || a") == "'it''s' || a"

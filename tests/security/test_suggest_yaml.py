@@ -20,7 +20,7 @@ def _csv(path, header, rows):  # type: ignore[no-untyped-def]
 
 
 def test_a_header_with_a_newline_injects_no_key(tmp_path):
-    from toolkit.suggest import suggest_mapping
+    from toolkit.ingest.suggest import suggest_mapping
 
     evil = "Notes\nkeep: \"ID IN (SELECT x FROM read_csv('http://127.0.0.1:9/x'))\"\nfields2"
     f = _csv(tmp_path / "calls.csv", ["Call ID", "Start time", evil, "Talk time"],
@@ -35,7 +35,7 @@ def test_a_header_with_a_newline_injects_no_key(tmp_path):
 
 
 def test_a_value_with_a_newline_stays_inside_its_comment(tmp_path):
-    from toolkit.suggest import suggest_mapping
+    from toolkit.ingest.suggest import suggest_mapping
 
     f = _csv(tmp_path / "calls.csv", ["Call ID", "Start time", "Channel"],
              [["c1", "2026-10-01 08:00:00", "phone\nkeep: x"], ["c2", "2026-10-01 09:00:00", "web\u2028sql: y"]])
@@ -47,6 +47,6 @@ def test_a_value_with_a_newline_stays_inside_its_comment(tmp_path):
 
 
 def test_the_comment_function_makes_one_line():
-    from toolkit.suggest import comment
+    from toolkit.ingest.suggest import comment
 
     assert comment("a\nb\r\nc\x85d\u2029e\x1b[31m") == "# a b  c d e [31m"

@@ -13,7 +13,7 @@ import pkgutil
 import sys
 
 from toolkit.cli.app import app, state
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 
 for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_")):
     importlib.import_module(f"{__name__}.{_mod}")

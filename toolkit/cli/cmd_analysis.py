@@ -24,10 +24,10 @@ def _split(text: str | None) -> list[str]:
 
 def load_workspace(period: str):
     """The config, the canonical frames of the store, and the parsed period (exit 1 when there is no data)."""
-    from toolkit.config import resolve_config
+    from toolkit.core.config import resolve_config
+    from toolkit.core.periods import parse_period
+    from toolkit.ingest.store import scan_dataset
     from toolkit.kpis.run import check_period_has_data
-    from toolkit.periods import parse_period
-    from toolkit.store import scan_dataset
 
     p = parse_period(period)
     config = resolve_config(state.config)
@@ -65,7 +65,7 @@ def compare_cmd(
 
     Example: cxtk compare --period 2026-10 --against last-year --by team --format json
     """
-    from toolkit.compare import compare
+    from toolkit.analysis.compare import compare
 
     config, frames, p = load_workspace(period)
     result = compare(frames, p, against, by=_split(by), kpis=_split(kpis) or None, config=config)
@@ -108,7 +108,7 @@ def anomalies_cmd(
 
     Example: cxtk anomalies --period 2026-10 --format json
     """
-    from toolkit.anomalies import find_anomalies
+    from toolkit.analysis.anomalies import find_anomalies
 
     config, frames, p = load_workspace(period)
     r = find_anomalies(frames, p, config=config)

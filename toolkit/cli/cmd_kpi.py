@@ -74,14 +74,14 @@ def kpi(
 
         print_table(result)
         if out is not None:
-            from toolkit.errors import writing
-            from toolkit.export import write_kpis
+            from toolkit.core.errors import writing
+            from toolkit.report.export import write_kpis
 
             with writing(out):
                 write_kpis(result, "csv" if out.suffix != ".json" else "json", out)
         return
-    from toolkit.errors import writing
-    from toolkit.export import write_kpis
+    from toolkit.core.errors import writing
+    from toolkit.report.export import write_kpis
 
     with writing(out):
         write_kpis(result, fmt.value, out)

@@ -16,8 +16,8 @@ def mapping_list() -> None:
 
     Example: cxtk mapping list
     """
-    from toolkit.config import resolve_config
-    from toolkit.mapping import all_mappings, builtin_mappings
+    from toolkit.core.config import resolve_config
+    from toolkit.ingest.mapping import all_mappings, builtin_mappings
 
     config = resolve_config(state.config, required=False)
     builtin = set(builtin_mappings())
@@ -34,8 +34,8 @@ def mapping_show(name: Annotated[str, typer.Argument(help="Mapping name, e.g. cn
     """
     import yaml
 
-    from toolkit.config import resolve_config
-    from toolkit.mapping import resolve_mapping
+    from toolkit.core.config import resolve_config
+    from toolkit.ingest.mapping import resolve_mapping
 
     m = resolve_mapping(name, resolve_config(state.config, required=False))
     data = m.model_dump(exclude_defaults=True, exclude_none=True)
@@ -57,13 +57,13 @@ def mapping_suggest(
 
     Example: cxtk mapping suggest export.csv --out mappings/my-acd.yaml
     """
-    from toolkit.suggest import suggest_mapping
+    from toolkit.ingest.suggest import suggest_mapping
 
     text = suggest_mapping(file, dataset, encoding=encoding)
     if out is None:
         print(text, end="")
         return
-    from toolkit.errors import writing
+    from toolkit.core.errors import writing
 
     with writing(out):
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""``cxtk qa sample`` and ``cxtk qa summary`` (thin over ``toolkit.qa``)."""
+"""``cxtk qa sample`` and ``cxtk qa summary`` (thin over ``toolkit.qa.reviews``)."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def sample_cmd(
     (fill the score columns, then: cxtk ingest qa review.xlsx)
     """
     from toolkit.cli.cmd_analysis import load_workspace
-    from toolkit.errors import CxtkError, writing
-    from toolkit.qa import qa_sample, qa_worksheet, write_worksheet
+    from toolkit.core.errors import CxtkError, writing
+    from toolkit.qa.reviews import qa_sample, qa_worksheet, write_worksheet
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise CxtkError(f"{out}: write the worksheet as .csv or .xlsx")
@@ -78,11 +78,11 @@ def summary_cmd(
 
     Example: cxtk qa summary --period 2026-10 --by team --format json
     """
-    from toolkit.config import resolve_config
-    from toolkit.errors import CxtkError
-    from toolkit.periods import parse_period
-    from toolkit.qa import check_period_has_reviews, qa_summary
-    from toolkit.store import scan_dataset
+    from toolkit.core.config import resolve_config
+    from toolkit.core.errors import CxtkError
+    from toolkit.core.periods import parse_period
+    from toolkit.ingest.store import scan_dataset
+    from toolkit.qa.reviews import check_period_has_reviews, qa_summary
 
     p = parse_period(period)
     config = resolve_config(state.config)

@@ -25,8 +25,8 @@ LocaleOpt = Annotated[
 
 
 def _write(kind: str, period: str, out: Path, html: Path | None, locale: ReportLocale | None) -> None:
-    from toolkit.config import resolve_config
-    from toolkit.errors import writing
+    from toolkit.core.config import resolve_config
+    from toolkit.core.errors import writing
     from toolkit.report.api import write_report
 
     config = resolve_config(state.config)

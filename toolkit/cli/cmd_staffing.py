@@ -84,7 +84,7 @@ def erlang(
     Example: cxtk staffing erlang --volume 100 --interval-min 30 --aht 180 --target-sl 80 --threshold 20 --shrinkage 30
     → 10 Erlangs, 14 agents (SL 88.8 %, ASA 7.8 s), 20 rostered positions.
     """
-    from toolkit import staffing
+    from toolkit.analysis import staffing
 
     target, occupancy_cap, shrink = _fraction(target_sl), _fraction(max_occupancy), _fraction(shrinkage)
     interval_s = interval_min * 60

@@ -1,4 +1,4 @@
-"""``cxtk survey summary`` and ``cxtk survey followups``: parse options, call ``toolkit.survey``, print."""
+"""``cxtk survey summary`` and ``cxtk survey followups``: parse options, call ``toolkit.survey.summary``, print."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _split(text: str | None) -> list[str]:
 
 def _locale(chosen: Locale | None) -> tuple[str, str]:
     """The display locale (option, else the workspace's, else en) and the workspace time zone."""
-    from toolkit.config import resolve_config
+    from toolkit.core.config import resolve_config
 
     config = resolve_config(state.config, required=False)
     locale = chosen.value if chosen is not None else (config.locale if config else "en")
@@ -82,7 +82,7 @@ def summary(
 
     Example: cxtk survey summary --period 2026-10 --by team --format json
     """
-    from toolkit.survey import print_summary, summary_command
+    from toolkit.survey.summary import print_summary, summary_command
 
     result = summary_command(
         period=period,
@@ -123,8 +123,8 @@ def followups(
 
     Example: cxtk survey followups --period 2026-10 --format xlsx --out followups.xlsx
     """
-    from toolkit.errors import writing
-    from toolkit.survey import followups_command, print_followups, write_followups
+    from toolkit.core.errors import writing
+    from toolkit.survey.summary import followups_command, print_followups, write_followups
 
     items, config = followups_command(period=period, now=now, config_path=state.config, mask=not no_mask)
     if fmt == FollowupFormat.table:

@@ -22,7 +22,7 @@ def init(folder: Annotated[Path, typer.Argument(help="Folder for the new workspa
 
     Example: cxtk init acme && cd acme && cxtk ingest interactions ~/exports/calls-2026-10.csv
     """
-    from toolkit.workspace import init_workspace
+    from toolkit.report.workspace import init_workspace
 
     for path in init_workspace(folder):
         print(f"created {path}")
@@ -46,7 +46,7 @@ def demo(
     import time
 
     from toolkit.cli.cmd_ingest import print_accounting
-    from toolkit.workspace import build_demo
+    from toolkit.report.workspace import build_demo
 
     started = time.perf_counter()
     quiet = state.quiet or not sys.stderr.isatty()

@@ -15,17 +15,17 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import Period
 from toolkit.kpis import expr as x
 from toolkit.kpis import fcr
 from toolkit.kpis.registry import DATASETS, KPI_IDS, REGISTRY, kpis_by_id
 from toolkit.kpis.result import Group, KpiResult, KpiValue
-from toolkit.periods import Period
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config, Definitions
+    from toolkit.core.config import Config, Definitions
 
 GROUP_FIELDS = ("team", "agent_id", "channel", "queue", "topic", "month", "day", "hour")
 TIME_KEYS = ("month", "day", "hour")
@@ -232,7 +232,7 @@ def with_canonical_columns(lf: pl.LazyFrame, ds: str, tz: str) -> pl.LazyFrame:
     """Add the canonical fields an export lacks as typed nulls, so every expression resolves."""
     import polars as pl
 
-    from toolkit.schema import dataset, polars_schema
+    from toolkit.ingest.schema import dataset, polars_schema
 
     have = lf.collect_schema()
     time_tz = tz
@@ -472,7 +472,7 @@ def _prepare_surveys(
 def _followup_flags(config: Config, hi: datetime) -> list[pl.Expr]:
     """``_fu_pending``: not followed up and not yet due at the period's end (or now, if sooner);
     ``_fu_untracked``: from a source that never records a follow-up (a rating carried on a contact
-    export). Neither is a miss: the outcome is not known yet, or cannot be (toolkit.followups agrees)."""
+    export). Neither is a miss: the outcome is not known yet, or cannot be (toolkit.survey.followups agrees)."""
     from datetime import UTC
     from datetime import datetime as _dt
 
@@ -684,7 +684,7 @@ def _ci(k: str, row: dict[str, Any], value: float, n: int) -> tuple[float, float
     if k not in ("csat", "csat_mean", "nps"):
         return None
     try:
-        from toolkit import stats
+        from toolkit.core import stats
     except ImportError:  # the statistics module lands with feat-stats
         return None
     if k == "csat":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.config import Definitions
+from toolkit.core.config import Definitions
 
 HEADER = """\
 # KPI definitions

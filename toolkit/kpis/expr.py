@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Definitions
+    from toolkit.core.config import Definitions
 
 REALTIME = ("phone", "chat")
 ASYNC = ("email", "ticket", "social")

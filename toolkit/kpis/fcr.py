@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Definitions
+    from toolkit.core.config import Definitions
 
 Method = Literal["reported", "derived"]
 

@@ -14,8 +14,8 @@ def frame_of(dataset: str, rows: Sequence[dict[str, Any]], tz: str = "UTC"):
     """
     import polars as pl
 
-    from toolkit.schema import dataset as lookup
-    from toolkit.schema import polars_schema
+    from toolkit.ingest.schema import dataset as lookup
+    from toolkit.ingest.schema import polars_schema
 
     schema = polars_schema(lookup(dataset), tz)
     for row in rows:

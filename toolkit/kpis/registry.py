@@ -19,7 +19,7 @@ from toolkit.kpis import expr as x
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Definitions
+    from toolkit.core.config import Definitions
 
 Direction = Literal["up", "down", "none"]
 Unit = Literal["count", "rate", "seconds", "score", "points"]
@@ -705,7 +705,7 @@ def kpis_by_id(kpi_ids: Sequence[str]) -> list[Kpi]:
     """Look several KPIs up; every unknown id is named in one error."""
     unknown = [k for k in kpi_ids if k not in REGISTRY]
     if len(unknown) > 1:
-        from toolkit.errors import CxtkError
+        from toolkit.core.errors import CxtkError
 
         raise CxtkError(f"unknown KPI ids {', '.join(repr(k) for k in unknown)}; known ids: {', '.join(KPI_IDS)}")
     return [kpi(k) for k in kpi_ids]
@@ -716,7 +716,7 @@ def kpi(kpi_id: str) -> Kpi:
     if kpi_id not in REGISTRY:
         import difflib
 
-        from toolkit.errors import CxtkError
+        from toolkit.core.errors import CxtkError
 
         close = difflib.get_close_matches(kpi_id, KPI_IDS, n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.core.periods import Period
 from toolkit.kpis.registry import REGISTRY
-from toolkit.periods import Period
 
 _DP = {"rate": 4, "seconds": 2, "score": 2, "points": 2, "count": 0}
 

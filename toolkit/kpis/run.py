@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 from toolkit.kpis.result import KpiResult
 
 DATASET_NAMES = ("interactions", "surveys", "qa", "agent-status")
@@ -23,13 +23,13 @@ def kpi_command(
     """Parse the period, load the frames, check the period has data, compute."""
     import polars as pl
 
-    from toolkit.config import Config, resolve_config
+    from toolkit.core.config import Config, resolve_config
+    from toolkit.core.periods import parse_period
     from toolkit.kpis.compute import compute_kpis
-    from toolkit.periods import parse_period
 
     p = parse_period(period)
     if input_file is not None:
-        from toolkit import ingest
+        from toolkit.ingest import pipeline as ingest
 
         found = resolve_config(config_path, required=False)
         config = found or Config()
@@ -38,7 +38,7 @@ def kpi_command(
         frames: dict[str, pl.LazyFrame | None] = {"interactions": frame.lazy()}
         where = str(input_file)
     else:
-        from toolkit.store import scan_dataset
+        from toolkit.ingest.store import scan_dataset
 
         config = resolve_config(config_path)
         frames = {name: scan_dataset(config, name) for name in DATASET_NAMES}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from toolkit.kpis.registry import REGISTRY
 
 if TYPE_CHECKING:
-    from toolkit.config import Config
+    from toolkit.core.config import Config
     from toolkit.kpis.result import Group, KpiValue
 
 BOTTOM_FLAGGED = 3

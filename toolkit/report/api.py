@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 
 if TYPE_CHECKING:
-    from toolkit.config import Config
+    from toolkit.core.config import Config
     from toolkit.report.build import ReportContext
 
 Kind = Literal["monthly", "quarterly", "survey", "qa"]
@@ -127,7 +127,7 @@ def write_report(
 
 def quarter_of(period_text: str) -> str:
     """The quarter of a period: ``"2026-Q3"`` stays, ``"2026-08"`` → ``"2026-Q3"``."""
-    from toolkit.periods import parse_period
+    from toolkit.core.periods import parse_period
 
     p = parse_period(period_text)
     if p.kind == "quarter":
@@ -139,7 +139,7 @@ def quarter_of(period_text: str) -> str:
 
 def last_complete_quarter(period_text: str) -> str:
     """The quarter containing a month when the month closes it, else the quarter before: 2026-10 → 2026-Q3."""
-    from toolkit.periods import parse_period, quarter
+    from toolkit.core.periods import parse_period, quarter
 
     p = parse_period(period_text)
     if p.kind == "quarter":
@@ -158,8 +158,8 @@ def write_demo_reports(config: Config, out_dir: Path, period_text: str, locale: 
     (2026-10 → 2026-Q3); ``kpis.xlsx`` holds the month's KPIs by team.
     One context serves the three monthly reports, so their KPIs are computed once.
     """
-    from toolkit.export import write_kpis
     from toolkit.report.build import make_context
+    from toolkit.report.export import write_kpis
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

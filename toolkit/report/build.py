@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 from toolkit.report.fmt import DASH, Formatter
 from toolkit.report.labels import kpi_name, label
 from toolkit.report.viewmodel import Brand, KpiRow, ReportMeta, Tile
@@ -23,9 +23,9 @@ from toolkit.report.viewmodel import Brand, KpiRow, ReportMeta, Tile
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
+    from toolkit.core.periods import Period
     from toolkit.kpis.result import Group, KpiResult, KpiValue
-    from toolkit.periods import Period
 
 DATASET_NAMES = ("interactions", "surveys", "qa", "agent-status")
 
@@ -103,9 +103,9 @@ class ReportContext:
 
 def make_context(config: Config, period_text: str, locale: str | None = None, now: datetime | None = None) -> ReportContext:
     """A context over the workspace store; raises ``CxtkError`` when the period has no interactions."""
+    from toolkit.core.periods import parse_period
+    from toolkit.ingest.store import scan_dataset
     from toolkit.kpis.run import check_period_has_data
-    from toolkit.periods import parse_period
-    from toolkit.store import scan_dataset
 
     period = parse_period(period_text)
     locale = locale or config.locale

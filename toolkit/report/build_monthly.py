@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 from toolkit.report import build as b
 from toolkit.report.fmt import DASH
 from toolkit.report.labels import sentence
@@ -41,7 +41,7 @@ from toolkit.report.viewmodel import (
 )
 
 if TYPE_CHECKING:
-    from toolkit.config import Config
+    from toolkit.core.config import Config
     from toolkit.kpis.result import Group, KpiResult, KpiValue
 
 TREND_MONTHS = 13
@@ -128,7 +128,7 @@ def satisfaction_ids(ctx: b.ReportContext, centre: Group) -> list[str]:
 
 def trend_result(ctx: b.ReportContext) -> KpiResult:
     """KPIs by month over the trailing 13 months ending with the report's month."""
-    from toolkit.periods import day_range
+    from toolkit.core.periods import day_range
 
     first = ctx.period.trailing(TREND_MONTHS)[0]
     return ctx.kpis(day_range(first.start, ctx.period.end), by=("month",), kpis=ctx.scored())
@@ -269,7 +269,7 @@ def trend_chart_for(ctx: b.ReportContext, kpi_id: str, groups: list[Group], targ
 
 def compared(ctx: b.ReportContext, against: str, by: tuple[str, ...] = (), kpis: tuple[str, ...] | None = None):
     """``compare.compare`` of the report's period against ``against``, once per report."""
-    from toolkit.compare import compare
+    from toolkit.analysis.compare import compare
 
     ids = tuple(kpis if kpis is not None else ctx.targeted())
     return ctx.memo(("compare", against, by, ids),
@@ -491,7 +491,7 @@ def driver_label(ctx: b.ReportContext, by: str, key: str | None) -> str:
 
 def drivers_of(ctx: b.ReportContext, kpi_id: str, by: str):
     """``drivers.gap_drivers`` of one KPI over ``by`` (team or queue), once per report; None without a target."""
-    from toolkit.drivers import gap_drivers
+    from toolkit.analysis.drivers import gap_drivers
 
     def make():
         try:
@@ -564,7 +564,7 @@ def hours_chart(ctx: b.ReportContext, kpi_id: str, target: float | None) -> Char
 
     import polars as pl
 
-    from toolkit.drivers import gap_by_hour
+    from toolkit.analysis.drivers import gap_by_hour
     from toolkit.report.charts import trend_chart
 
     try:
@@ -598,8 +598,8 @@ def staffing_section(ctx: b.ReportContext) -> tuple[Chart | None, str]:
 
     import polars as pl
 
+    from toolkit.analysis.staffing_hours import staffing_by_hour, understaffed_hours
     from toolkit.report.charts import staffing_chart
-    from toolkit.staffing_hours import staffing_by_hour, understaffed_hours
 
     try:
         frame = staffing_by_hour(ctx.frames, ctx.period, config=ctx.config)
@@ -627,8 +627,8 @@ def example_table(ctx: b.ReportContext, kpi_id: str) -> Table | None:
     free text masked."""
     import polars as pl
 
-    from toolkit.drivers import example_contacts
-    from toolkit.privacy import mask_expr
+    from toolkit.analysis.drivers import example_contacts
+    from toolkit.core.privacy import mask_expr
 
     ix = ctx.frames.get("interactions")
     if ix is None:
@@ -654,7 +654,7 @@ def example_table(ctx: b.ReportContext, kpi_id: str) -> Table | None:
 
 def anomalies_of(ctx: b.ReportContext):
     """``anomalies.find_anomalies`` of the period, once per report."""
-    from toolkit.anomalies import find_anomalies
+    from toolkit.analysis.anomalies import find_anomalies
 
     return ctx.memo("anomalies", lambda: find_anomalies(ctx.frames, ctx.period, config=ctx.config))
 
@@ -716,7 +716,7 @@ def _unhappy_themes(ctx: b.ReportContext) -> list[str]:
 
 
 def _theme_summary(ctx: b.ReportContext, surveys, examples: int = 3) -> list[dict[str, Any]]:
-    from toolkit.themes import theme_summary
+    from toolkit.survey.themes import theme_summary
 
     df = theme_summary(surveys, low_score_max=ctx.config.definitions.low_score_max, examples=examples, mask=True)
     return df.to_dicts()
@@ -729,7 +729,7 @@ def _theme_label(ctx: b.ReportContext, row: dict[str, Any]) -> str:
 def voc_section(ctx: b.ReportContext) -> VocSection | Absent:
     """Themes of the period's comments (``survey.period_themes``: counts, shares, masked examples) and a bar chart."""
     from toolkit.report.charts import share_bars
-    from toolkit.survey import period_themes
+    from toolkit.survey.summary import period_themes
 
     if ctx.frames.get("surveys") is None:
         return Absent(ctx.t("absent.surveys"))
@@ -765,8 +765,8 @@ def _clip(text: str, limit: int = 180) -> str:
 
 def stored_actions(ctx: b.ReportContext):
     """The stored actions with ``actions.action_status`` as of the period's end (None: no actions)."""
-    from toolkit.actions import action_status
-    from toolkit.store import scan_dataset
+    from toolkit.ingest.store import scan_dataset
+    from toolkit.loop.actions import action_status
 
     def make():
         try:
@@ -783,7 +783,7 @@ def stored_actions(ctx: b.ReportContext):
 
 def effect_text(ctx: b.ReportContext, action: dict[str, Any]) -> str:
     """``"83.0 % → 85.1 % (+2.1 pts, improved)"``: ``actions.before_after`` of a done action, in its scope."""
-    from toolkit.actions import before_after
+    from toolkit.loop.actions import before_after
 
     try:
         ba = before_after(action, ctx.frames, ctx.config)
@@ -811,8 +811,8 @@ def suggestions(ctx: b.ReportContext, centre: Group, actions) -> list[str]:
     naming the main driver team and the understaffed hours where the analysis found them."""
     import polars as pl
 
-    from toolkit.actions import load_playbook, suggest_actions
-    from toolkit.staffing_hours import staffing_by_hour, understaffed_hours
+    from toolkit.analysis.staffing_hours import staffing_by_hour, understaffed_hours
+    from toolkit.loop.actions import load_playbook, suggest_actions
 
     unmet = unmet_ids(ctx, centre)
     context: dict[str, dict[str, Any]] = {}
@@ -901,7 +901,7 @@ def _quality(ctx: b.ReportContext, centre: Group, facts: dict[str, Any]) -> Qual
 
 def ingest_totals(ctx: b.ReportContext) -> dict[str, dict[str, int]]:
     """read / rejected / duplicate / skipped per dataset over the whole ingest log."""
-    from toolkit.store import read_log
+    from toolkit.ingest.store import read_log
 
     out: dict[str, dict[str, int]] = {}
     for entry in read_log(ctx.config.store_dir):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 from toolkit.report import build as b
 from toolkit.report.fmt import DASH
 from toolkit.report.labels import sentence
@@ -19,7 +19,7 @@ from toolkit.report.viewmodel import Absent, Cell, Chart, QaVM, Row, Table
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
 
 QA_KPIS = ("qa_score_mean", "qa_pass_rate", "qa_critical_per_100")
 AGENTS_SHOWN = 15
@@ -40,7 +40,7 @@ def _reviews(ctx: b.ReportContext) -> pl.DataFrame | None:
 
 def qa_summary_of(ctx: b.ReportContext, period=None, by: tuple[str, ...] = ()):
     """``qa.qa_summary`` of ``period`` (default: the report's) with the shipped rubric, once per report."""
-    from toolkit.qa import load_rubric, qa_summary
+    from toolkit.qa.reviews import load_rubric, qa_summary
 
     period = period or ctx.period
     return ctx.memo(("qa", period.label, by), lambda: qa_summary(
@@ -107,7 +107,7 @@ def _problems(ctx: b.ReportContext, df: pl.DataFrame) -> tuple[Table | Absent, C
 
 def _severity(ctx: b.ReportContext, summary) -> Table | Absent:
     """Problems by severity (``qa_summary.severity``)."""
-    from toolkit.schema import SEVERITIES
+    from toolkit.ingest.schema import SEVERITIES
 
     if summary.severity.height == 0:
         return Absent(ctx.t("absent.problems"))
@@ -158,8 +158,8 @@ def _coaching(ctx: b.ReportContext) -> Table | Absent:
     months after (up to 3 after it was done, or up to the report's period while it is open)."""
     import polars as pl
 
-    from toolkit.actions import scope_filter
-    from toolkit.periods import day_range, month
+    from toolkit.core.periods import day_range, month
+    from toolkit.loop.actions import scope_filter
     from toolkit.report.build_monthly import stored_actions
 
     actions = stored_actions(ctx)

@@ -15,7 +15,7 @@ from toolkit.report.labels import sentence
 from toolkit.report.viewmodel import Absent, Cell, Chart, GapItem, QuarterlyVM, Row, Table, Tile
 
 if TYPE_CHECKING:
-    from toolkit.config import Config
+    from toolkit.core.config import Config
     from toolkit.kpis.result import Group
 
 MOVERS = 5
@@ -30,7 +30,7 @@ def build_quarterly(config: Config, period: str, locale: str | None = None, *, n
 
 
 def quarterly_from_context(ctx: b.ReportContext) -> QuarterlyVM:
-    from toolkit.periods import day_range
+    from toolkit.core.periods import day_range
 
     centre = ctx.kpis().groups[0]
     before = ctx.kpis(ctx.period.previous()).groups[0]

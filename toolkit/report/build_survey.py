@@ -17,7 +17,7 @@ from toolkit.report.labels import sentence
 from toolkit.report.viewmodel import Absent, Callout, Cell, Chart, Row, ScorecardSection, SurveyVM, Table
 
 if TYPE_CHECKING:
-    from toolkit.config import Config
+    from toolkit.core.config import Config
 
 SURVEY_KPIS = ("csat", "csat_mean", "nps", "ces_mean", "followup_24h_rate")
 BREAKDOWN_KPIS = ("responses", "csat", "csat_mean", "nps")
@@ -64,7 +64,7 @@ def survey_from_context(ctx: b.ReportContext) -> SurveyVM:
 
 def survey_summary_of(ctx: b.ReportContext):
     """``survey.survey_summary`` of the report's period (masked), once per report."""
-    from toolkit.survey import survey_summary
+    from toolkit.survey.summary import survey_summary
 
     return ctx.memo("survey_summary", lambda: survey_summary(ctx.frames, ctx.period, config=ctx.config, mask=True))
 
@@ -155,7 +155,7 @@ def _top_terms(ctx: b.ReportContext) -> list[str]:
 
 
 def _followup_frame(ctx: b.ReportContext):
-    from toolkit.followups import followups
+    from toolkit.survey.followups import followups
 
     lf = ctx.frames.get("surveys")
     if lf is None:
@@ -173,7 +173,7 @@ def _followups(ctx: b.ReportContext) -> Table | Absent:
     complaint surge from reading as the survey team's backlog."""
     import polars as pl
 
-    from toolkit.followups import STATUS_ORDER
+    from toolkit.survey.followups import STATUS_ORDER
 
     df = _followup_frame(ctx)
     if df is None or df.height == 0:

@@ -21,7 +21,7 @@ from datetime import date as _date
 from datetime import datetime as _datetime
 from typing import Literal
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 
 Locale = Literal["en", "zh-CN"]
 Unit = Literal["count", "rate", "seconds", "score", "points"]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from toolkit.errors import ConfigError, CxtkError
+from toolkit.core.errors import ConfigError, CxtkError
 from toolkit.report.labels import kpi_name, label
 
 # WenQuanYi first: its subsetting costs ~2 s per document against ~4.6 s for Noto CJK.
@@ -81,7 +81,7 @@ def font_stack(locale: str, brand_font: str | None = None) -> str:
 
 def builtin_template_dir() -> Path:
     """The shipped ``templates/`` folder."""
-    from toolkit.resources import asset_dir
+    from toolkit.core.resources import asset_dir
 
     return asset_dir("templates")
 

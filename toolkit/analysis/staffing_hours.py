@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from toolkit.errors import CxtkError
-from toolkit.periods import Period
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import Period
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
 
 DEFAULT_TARGET_SL = 0.8
 
@@ -46,9 +46,9 @@ def staffing_by_hour(
     """
     import polars as pl
 
+    from toolkit.analysis.staffing import agents_needed_by_interval
     from toolkit.kpis import expr as x
     from toolkit.kpis.compute import frame_tz, in_outage, with_canonical_columns
-    from toolkit.staffing import agents_needed_by_interval
 
     ix = frames.get("interactions")
     if ix is None:

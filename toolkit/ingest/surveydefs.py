@@ -29,8 +29,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from toolkit.errors import ConfigError, InputError
-from toolkit.resources import asset_dir
+from toolkit.core.errors import ConfigError, InputError
+from toolkit.core.resources import asset_dir
 
 __all__ = [
     "CANONICAL_SCALES",

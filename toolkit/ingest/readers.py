@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from toolkit.errors import CxtkError, InputError
-from toolkit.safety import literal_path
+from toolkit.core.errors import CxtkError, InputError
+from toolkit.core.safety import literal_path
 
 if TYPE_CHECKING:
     import polars as pl

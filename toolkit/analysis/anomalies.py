@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.periods import Period
+from toolkit.core.periods import Period
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
 
 METRICS = ("volume", "asa_s", "abandon_rate", "complaints")
 COUNT_METRICS = ("volume", "complaints")

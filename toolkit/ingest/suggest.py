@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError
-from toolkit.schema import DATASETS, Dataset, dataset
+from toolkit.core.errors import InputError
+from toolkit.ingest.schema import DATASETS, Dataset, dataset
 
 # header words -> canonical field, per dataset; matched after case-folding and removing spaces/_/-
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -140,7 +140,7 @@ def suggest_mapping(path: Path, dataset_name: str | None = None, *, encoding: st
     """A commented YAML mapping proposed for ``path``."""
     import yaml
 
-    from toolkit.readers import read_table
+    from toolkit.ingest.readers import read_table
 
     with read_table(path, encoding=encoding, sheet=sheet) as raw, raw.reading():
         headers = raw.columns

@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from toolkit.errors import CxtkError, InputError
+from toolkit.core.errors import CxtkError, InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl

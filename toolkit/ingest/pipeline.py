@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import CxtkError, InputError
-from toolkit.mapping import Mapping, all_mappings, choose_mapping, resolve_mapping
-from toolkit.schema import DATASETS, Dataset, dataset, polars_schema
-from toolkit.store import DATA_FILE, Transaction, partition_dir, write_lock
-from toolkit.validate import reason_expr
+from toolkit.core.errors import CxtkError, InputError
+from toolkit.ingest.mapping import Mapping, all_mappings, choose_mapping, resolve_mapping
+from toolkit.ingest.schema import DATASETS, Dataset, dataset, polars_schema
+from toolkit.ingest.store import DATA_FILE, Transaction, partition_dir, write_lock
+from toolkit.ingest.validate import reason_expr
 
 LINKED_SURVEY = "on-interaction"
 # zstd level 1: the same size as the default level on contact data here, written ~30 % faster
@@ -112,7 +112,7 @@ def sha256_of(path: Path) -> str:
 def _open(path: Path, ds: Dataset, mapping: Mapping | None, config: Any, encoding: str | None,
           sheet: str | int | None) -> tuple[Any, Mapping]:
     """Read the file and pick its mapping (the given one, or the best match of its headers)."""
-    from toolkit.readers import read_table
+    from toolkit.ingest.readers import read_table
 
     if mapping is not None:
         raw = read_table(
@@ -162,7 +162,7 @@ def _open(path: Path, ds: Dataset, mapping: Mapping | None, config: Any, encodin
 
 def _survey_definitions(config: Any) -> dict[str, Any]:
     """Survey definitions shipped with cxtk plus the workspace's ``surveys/`` folder."""
-    from toolkit.surveydefs import load_definitions
+    from toolkit.ingest.surveydefs import load_definitions
 
     extra = [config.root / "surveys"] if config is not None else []
     return load_definitions(extra)
@@ -179,8 +179,8 @@ def _definition_headers(defn: Any) -> list[str]:
 
 def _survey_mapping(headers: Sequence[str], definitions: dict[str, Any], path: Path) -> Mapping | None:
     """A survey batch matched by its question headers becomes a mapping (labels and scales as ``map:``)."""
-    from toolkit.mapping import parse_mapping
-    from toolkit.surveydefs import definition_to_mapping, match_definition
+    from toolkit.ingest.mapping import parse_mapping
+    from toolkit.ingest.surveydefs import definition_to_mapping, match_definition
 
     defn = match_definition(headers, definitions)
     if defn is None:
@@ -316,7 +316,7 @@ def _linked_surveys(valid: Any) -> Any:
 def _write_rejects(bad: Any, path: Path, out: Path) -> None:
     import polars as pl
 
-    from toolkit.safety import neutralise_formulas
+    from toolkit.core.safety import neutralise_formulas
 
     frame = bad.select(
         pl.lit(str(path)).alias("file"),
@@ -413,7 +413,7 @@ def _stage_file(path: Path, ds: Dataset, chosen: Mapping | None, config: Any, en
     """Validate one file in a streaming pass into a staging Parquet file; return its mapping and encoding."""
     import polars as pl
 
-    from toolkit.validate import validated_frame
+    from toolkit.ingest.validate import validated_frame
 
     raw, m = _open(path, ds, chosen, config, encoding, sheet)
     try:
@@ -574,7 +574,7 @@ def load_file(path: Path, dataset_name: str = "interactions", mapping: str | Pat
     """
     import polars as pl
 
-    from toolkit.validate import validated_frame
+    from toolkit.ingest.validate import validated_frame
 
     ds = dataset(dataset_name)
     chosen = resolve_mapping(mapping, config) if mapping is not None else None

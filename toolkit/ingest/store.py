@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import StoreBusy
-from toolkit.schema import Dataset, dataset
+from toolkit.core.errors import StoreBusy
+from toolkit.ingest.schema import Dataset, dataset
 
 JOURNAL = ".journal.json"
 LOCK = ".lock"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PKG = Path(__file__).resolve().parent
+_PKG = Path(__file__).resolve().parent.parent  # the toolkit package (this file is in toolkit/core)
 
 
 def asset_dir(name: str) -> Path:

@@ -69,14 +69,14 @@ _NO_TEST = TestResult(None, None, None)
 
 def _check_confidence(confidence: float) -> None:
     if not 0 < confidence < 1:
-        from toolkit.errors import CxtkError
+        from toolkit.core.errors import CxtkError
 
         raise CxtkError(f"confidence must be between 0 and 1 (exclusive), got {confidence}; use e.g. 0.95.")
 
 
 def _check_count(name: str, count: float, n: float) -> None:
     if not 0 <= count <= n:
-        from toolkit.errors import CxtkError
+        from toolkit.core.errors import CxtkError
 
         raise CxtkError(f"{name} must be between 0 and n ({n}), got {count}.")
 

@@ -2,7 +2,7 @@
 
 A mapping is YAML validated with pydantic. ``source_exprs`` turns it into one
 Polars string expression per canonical field (``column``, ``columns``, ``sql``,
-``map``, constants); ``toolkit.validate`` then parses and checks the values.
+``map``, constants); ``toolkit.ingest.validate`` then parses and checks the values.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from toolkit.errors import ConfigError, InputError
-from toolkit.schema import DATASETS, Dataset, dataset
+from toolkit.core.errors import ConfigError, InputError
+from toolkit.ingest.schema import DATASETS, Dataset, dataset
 
 if TYPE_CHECKING:
     import polars as pl
@@ -139,9 +139,9 @@ class Mapping(BaseModel):
 
 
 def _row_only(sql: str | None) -> str | None:
-    """``sql`` unchanged if it is an expression over the row's columns only (toolkit.sqlcheck)."""
+    """``sql`` unchanged if it is an expression over the row's columns only (toolkit.ingest.sqlcheck)."""
     if sql is not None:
-        from toolkit.sqlcheck import checked_sql
+        from toolkit.ingest.sqlcheck import checked_sql
 
         checked_sql(sql)
     return sql
@@ -160,7 +160,7 @@ def _as_text(value: Any) -> str:
 
 def parse_mapping(data: Any, source: str, lines: Any = None) -> Mapping:
     """Validate a mapping given as a dict (from YAML); errors name the source, line and key."""
-    from toolkit.yamlio import Lines, validation_message
+    from toolkit.core.yamlio import Lines, validation_message
 
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: a mapping must be a YAML mapping with name:, dataset: and fields:")
@@ -171,7 +171,7 @@ def parse_mapping(data: Any, source: str, lines: Any = None) -> Mapping:
 
 
 def load_mapping_file(path: Path) -> Mapping:
-    from toolkit.yamlio import load_yaml
+    from toolkit.core.yamlio import load_yaml
 
     data, lines = load_yaml(path)
     return parse_mapping(data, str(path), lines)
@@ -380,7 +380,7 @@ def _sql_expr(sql: str, m: Mapping, field: str, path: Any, headers: Sequence[str
     """
     import polars as pl
 
-    from toolkit.sqlcheck import UnsafeSQL, checked_sql
+    from toolkit.ingest.sqlcheck import UnsafeSQL, checked_sql
 
     try:
         # Polars runs the SQL sqlglot wrote back from the checked tree, never the user's text.

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from toolkit.errors import ConfigError
-from toolkit.resources import asset_dir
+from toolkit.core.errors import ConfigError
+from toolkit.core.resources import asset_dir
 
 if TYPE_CHECKING:
     import polars as pl
@@ -206,7 +206,7 @@ def theme_summary(
     """
     import polars as pl
 
-    from toolkit.privacy import mask_expr
+    from toolkit.core.privacy import mask_expr
 
     themes = load_themes() if themes is None else themes
     lf = surveys.lazy()
@@ -302,7 +302,7 @@ def top_terms(
     Example: ``top_terms(["客服态度很好但是问题没解决"])`` →
     ``[("态度", 1), ("解决", 1), ("问题", 1)]``.
     """
-    from toolkit.privacy import mask_text
+    from toolkit.core.privacy import mask_text
 
     counts: Counter[str] = Counter()
     for text in comments:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ConfigError, CxtkError
-from toolkit.periods import Period
+from toolkit.core.errors import ConfigError, CxtkError
+from toolkit.core.periods import Period
 
 if TYPE_CHECKING:
     import polars as pl
@@ -68,7 +68,7 @@ def load_rubric(path: Path | None = None) -> Rubric:
     import yaml
 
     if path is None:
-        from toolkit.resources import asset_dir
+        from toolkit.core.resources import asset_dir
 
         path = asset_dir("surveys") / "qa-rubric.yaml"
     try:
@@ -121,7 +121,7 @@ def _population(interactions: pl.LazyFrame, period: Period, tz_default: str) -> 
     lo, hi = period.bounds(frame_tz(interactions, tz_default))
     lf = with_canonical_columns(interactions, "interactions", tz_default)
     t = pl.col("arrived_at")
-    from toolkit.config import Definitions
+    from toolkit.core.config import Definitions
 
     lf = lf.filter((t >= lo) & (t < hi)).with_columns(pl.lit(True).alias("_p"))
     lf = lf.with_columns(x.interaction_row_flags(Definitions()))
@@ -221,7 +221,7 @@ def qa_worksheet(sample: pl.DataFrame, *, prefix: str = "QA") -> pl.DataFrame:
 
 def write_worksheet(sheet: pl.DataFrame, out: Path) -> Path:
     """CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX by suffix; formula-like text neutralised."""
-    from toolkit.safety import neutralise_formulas
+    from toolkit.core.safety import neutralise_formulas
 
     out = Path(out)
     safe = neutralise_formulas(sheet)

@@ -2,7 +2,7 @@
 
 Data units stay data units (fractions, points, seconds); only XLSX formats
 rates as percentages for reading. CSV and XLSX neutralise formula injection in
-text cells (``toolkit.safety``); numbers stay numbers.
+text cells (``toolkit.core.safety``); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 
 if TYPE_CHECKING:
     from toolkit.kpis.result import KpiResult
@@ -33,7 +33,7 @@ def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None) -> None:
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
         _write_text(text + "\n", out)
     elif fmt == "csv":
-        from toolkit.safety import neutralise_formulas
+        from toolkit.core.safety import neutralise_formulas
 
         text = neutralise_formulas(result.to_frame()).write_csv()
         _write_text(text, out)
@@ -54,8 +54,8 @@ def write_xlsx(result: KpiResult, out: Path) -> None:
     """A formatted workbook: header style, frozen header, widths, percent format for rate rows."""
     import xlsxwriter
 
+    from toolkit.core.safety import neutralise_text
     from toolkit.kpis.registry import REGISTRY
-    from toolkit.safety import neutralise_text
 
     frame = result.to_frame()
     wb = xlsxwriter.Workbook(str(out))
@@ -100,7 +100,7 @@ def write_xlsx(result: KpiResult, out: Path) -> None:
 
 
 def _definitions_sheet(wb, head, result: KpiResult) -> None:
-    from toolkit.safety import neutralise_text
+    from toolkit.core.safety import neutralise_text
 
     ws = wb.add_worksheet("Definitions")
     ws.write_string(0, 0, "definition", head)

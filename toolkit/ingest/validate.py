@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from toolkit.mapping import Mapping, recode, skip_expr, source_exprs
-from toolkit.schema import CHANNELS, DIRECTIONS, REALTIME_CHANNELS, Dataset, Field, polars_dtype
+from toolkit.ingest.mapping import Mapping, recode, skip_expr, source_exprs
+from toolkit.ingest.schema import CHANNELS, DIRECTIONS, REALTIME_CHANNELS, Dataset, Field, polars_dtype
 
 TRUE_WORDS = ("y", "yes", "true", "t", "1", "是", "对", "有", "✓", "√", "x")
 FALSE_WORDS = ("n", "no", "false", "f", "0", "否", "无", "没有", "-")
@@ -336,7 +336,7 @@ def validated_frame(
 
 
 def _check_required(m: Mapping, sources: dict[str, Any]) -> None:
-    from toolkit.errors import InputError
+    from toolkit.core.errors import InputError
 
     specs = {k.removesuffix("__raw") for k in sources}
     for name in m.ds.required:
@@ -392,7 +392,7 @@ def _derived(ds: Dataset, sources: dict[str, Any], tz: str) -> tuple[list[Any], 
              "responded before the invitation was sent"),
         ]
     elif ds.name == "qa" and "score" not in mapped:
-        from toolkit.schema import QA_RUBRIC_DEFAULT
+        from toolkit.ingest.schema import QA_RUBRIC_DEFAULT
 
         items = [pl.col(c) for c in QA_RUBRIC_DEFAULT]
         # default rubric: each area scored 2–5; score = points ÷ maximum points × 100

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 
 Kind = Literal["month", "quarter", "week", "year", "range"]
 

@@ -33,14 +33,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import CxtkError
+from toolkit.core.errors import CxtkError
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
+    from toolkit.core.periods import Period
     from toolkit.kpis.result import KpiResult, KpiValue
-    from toolkit.periods import Period
 
 __all__ = [
     "CHANGE_KPIS",
@@ -284,7 +284,7 @@ def _change(
     prev_stats: Mapping[str, Any] | None,
 ) -> Change:
     """The change of one KPI with the test of kpis.md "Uncertainty"."""
-    from toolkit import stats
+    from toolkit.core import stats
 
     test = CHANGE_KPIS[kpi_id]
     value = cur.value if cur is not None else None
@@ -371,7 +371,7 @@ def _themes(
 ) -> tuple[list[dict[str, Any]], list[tuple[str, int]]]:
     import polars as pl
 
-    from toolkit.themes import top_terms
+    from toolkit.survey.themes import top_terms
 
     themes = _theme_rows(prepared, config, mask, themes_extra, examples)
     comments = _responses_in_period(prepared).select(pl.col("comment")).collect().to_series()
@@ -381,7 +381,7 @@ def _themes(
 def _theme_rows(
     prepared: pl.LazyFrame, config: Config, mask: bool, themes_extra: Path | None, examples: int = 3
 ) -> list[dict[str, Any]]:
-    from toolkit.themes import load_themes, theme_summary
+    from toolkit.survey.themes import load_themes, theme_summary
 
     responses = _responses_in_period(prepared).select("csat", "nps", "comment")
     table = theme_summary(
@@ -407,7 +407,7 @@ def _theme_rows(
 
 
 def _nonresponse(prepared: pl.LazyFrame, interactions: pl.LazyFrame | None) -> list[dict[str, Any]]:
-    from toolkit.nonresponse import nonresponse_check
+    from toolkit.survey.nonresponse import nonresponse_check
 
     if interactions is None:
         return []
@@ -437,7 +437,7 @@ def survey_summary(
         link responses (team, agent, channel, queue, topic), give the
         responses-only denominator and the non-response check.
     period:
-        The period (``toolkit.periods.parse_period("2026-10")``); the change is
+        The period (``toolkit.core.periods.parse_period("2026-10")``); the change is
         against ``period.previous()``.
     by:
         Group fields (``team``, ``agent_id``, ``channel``, ``queue``, ``topic``,
@@ -545,7 +545,7 @@ def _len() -> pl.Expr:
 
 def _add_ces_interval(v: KpiValue | None, stats_row: Mapping[str, Any] | None) -> None:
     """The engine gives CES no interval; kpis.md wants one for every survey figure: mean ± t·s/√n."""
-    from toolkit import stats
+    from toolkit.core import stats
 
     if v is None or v.value is None or v.ci is not None or not stats_row or stats_row.get("ces_sd") is None:
         return
@@ -586,19 +586,19 @@ def summary_command(
     mask: bool = True,
 ) -> SurveySummary:
     """Load the store (or one survey export with ``input_file``), check the period, summarise."""
-    from toolkit.config import Config, resolve_config
-    from toolkit.periods import parse_period
+    from toolkit.core.config import Config, resolve_config
+    from toolkit.core.periods import parse_period
 
     p = parse_period(period)
     if input_file is not None:
-        from toolkit.ingest import load_file
+        from toolkit.ingest.pipeline import load_file
 
         config = resolve_config(config_path, required=False) or Config()
         frame = load_file(input_file, "surveys", mapping, None, tz=config.timezone)
         frames: dict[str, Any] = {"surveys": frame.lazy(), "interactions": None}
         where = str(input_file)
     else:
-        from toolkit.store import scan_dataset
+        from toolkit.ingest.store import scan_dataset
 
         config = resolve_config(config_path)
         frames = {name: scan_dataset(config, name) for name in ("surveys", "interactions")}
@@ -613,13 +613,13 @@ def summary_command(
 def followups_command(
     *, period: str, now: datetime | None = None, config_path: Path | None = None, mask: bool = True
 ) -> tuple[pl.DataFrame, Config]:
-    """The follow-up list of a period from the store (``toolkit.followups.followups``)."""
+    """The follow-up list of a period from the store (``toolkit.survey.followups.followups``)."""
     from datetime import UTC
 
-    from toolkit.config import resolve_config
-    from toolkit.followups import followups
-    from toolkit.periods import parse_period
-    from toolkit.store import scan_dataset
+    from toolkit.core.config import resolve_config
+    from toolkit.core.periods import parse_period
+    from toolkit.ingest.store import scan_dataset
+    from toolkit.survey.followups import followups
 
     p = parse_period(period)
     config = resolve_config(config_path)
@@ -855,7 +855,7 @@ def print_followups(items: pl.DataFrame, period_label: str, locale: str = "en", 
     console.print(table)
     counts = items.group_by("status").len()
     by_status = dict(counts.iter_rows())
-    from toolkit.followups import STATUS_ORDER
+    from toolkit.survey.followups import STATUS_ORDER
 
     console.print(" · ".join(f"{_STATUS_ZH[s] if zh else s}: {by_status.get(s, 0)}" for s in STATUS_ORDER))
 
@@ -884,7 +884,7 @@ def write_followups(items: pl.DataFrame, fmt: str, out: Path | None) -> str | No
     """
     import polars as pl
 
-    from toolkit.safety import neutralise_formulas
+    from toolkit.core.safety import neutralise_formulas
 
     if out is not None and not out.parent.exists():
         raise CxtkError(f"{out}: folder {out.parent} does not exist")

@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import CxtkError
-from toolkit.periods import Period
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import Period
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
 
 
 @dataclass

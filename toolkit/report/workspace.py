@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import CxtkError
-from toolkit.resources import asset_dir
+from toolkit.core.errors import CxtkError
+from toolkit.core.resources import asset_dir
 
 INIT_CONFIG = """\
 # cxtk workspace configuration. Every key is optional; the values shown are the defaults
@@ -128,8 +128,8 @@ INGEST_ORDER = ("interactions", "surveys", "qa", "agent-status", "actions")
 def build_demo(out: Path, *, locale: str | None = None, scale: float = 1.0, reports: bool = True,
                say: Callable[[str], None] = lambda _m: None) -> DemoResult:
     """Generate the sample centre into ``out/workspace``, ingest everything, write the reports to ``out``."""
-    from toolkit.config import load_config
-    from toolkit.ingest import ingest_files
+    from toolkit.core.config import load_config
+    from toolkit.ingest.pipeline import ingest_files
 
     samples = asset_dir("samples")
     workspace = out / "workspace"

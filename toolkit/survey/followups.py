@@ -228,7 +228,7 @@ def followups(
     """
     import polars as pl
 
-    from toolkit.privacy import mask_expr
+    from toolkit.core.privacy import mask_expr
 
     items = _items(surveys, interactions, defs, now, period_start, period_end)
     rank = pl.col("status").replace_strict(

@@ -1,7 +1,7 @@
 """``cxtk.yaml``: the workspace configuration, validated with pydantic.
 
 Everything has a default, so an empty file is a valid workspace. Errors name the
-file, the line and the key, and list what is accepted (``toolkit.yamlio``).
+file, the line and the key, and list what is accepted (``toolkit.core.yamlio``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from toolkit.errors import ConfigError
-from toolkit.yamlio import load_yaml, validation_message
+from toolkit.core.errors import ConfigError
+from toolkit.core.yamlio import load_yaml, validation_message
 
 CONFIG_NAME = "cxtk.yaml"
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from toolkit.errors import ConfigError
+from toolkit.core.errors import ConfigError
 
 
 @dataclass

@@ -185,7 +185,7 @@ def dataset(name: str) -> Dataset:
     """Look a dataset up by its command-line name (``agent_status`` and ``qa_reviews`` also work)."""
     key = {"agent_status": "agent-status", "qa_reviews": "qa", "qa-reviews": "qa"}.get(name, name)
     if key not in DATASETS:
-        from toolkit.errors import CxtkError
+        from toolkit.core.errors import CxtkError
 
         raise CxtkError(f"unknown dataset '{name}'; choose one of: {', '.join(DATASETS)}")
     return DATASETS[key]

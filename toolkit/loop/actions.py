@@ -15,12 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ConfigError, CxtkError
+from toolkit.core.errors import ConfigError, CxtkError
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
 
 ACTION_FIELDS = ("action_id", "kpi", "scope", "title", "owner", "opened_on", "due_on", "status", "done_on")
 
@@ -66,7 +66,7 @@ def action_status(actions: pl.DataFrame, today: date) -> pl.DataFrame:
 
 
 def _months_before(day: date, n: int):
-    from toolkit.periods import day_range, month
+    from toolkit.core.periods import day_range, month
 
     first = month(day.year, day.month).shifted(-n)
     last = month(day.year, day.month).shifted(-1)
@@ -74,7 +74,7 @@ def _months_before(day: date, n: int):
 
 
 def _months_after(day: date, n: int):
-    from toolkit.periods import day_range, month
+    from toolkit.core.periods import day_range, month
 
     first = month(day.year, day.month).shifted(1)
     last = month(day.year, day.month).shifted(n)
@@ -113,7 +113,7 @@ def before_after(
     Returns ``{action_id, kpi, scope, before: {period, value, n}, after: {…}, change, change_rel, direction}``;
     ``after`` is null until the action is done.
     """
-    from toolkit.compare import change_of
+    from toolkit.analysis.compare import change_of
     from toolkit.kpis.compute import compute_kpis
 
     kpi = action["kpi"]
@@ -150,7 +150,7 @@ def load_playbook(path: Path | None = None) -> dict[str, Any]:
     import yaml
 
     if path is None:
-        from toolkit.resources import asset_dir
+        from toolkit.core.resources import asset_dir
 
         path = asset_dir("surveys") / "playbook.yaml"
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}

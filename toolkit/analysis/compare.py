@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import CxtkError
-from toolkit.periods import Period
+from toolkit.core.errors import CxtkError
+from toolkit.core.periods import Period
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from toolkit.config import Config
+    from toolkit.core.config import Config
     from toolkit.kpis.result import KpiResult
 
 AGAINST = ("previous", "last-year", "trend", "benchmark[:NAME]", "teams")
@@ -216,7 +216,7 @@ def _mean_sd(s: Mapping[str, float]) -> tuple[float, float, int]:
 
 def significance(kpi: str, base: Mapping[str, float] | None, now: Mapping[str, float] | None):
     """The 95 % test of a change of a survey KPI from ``base`` to ``now`` (stats from ``survey_stats``)."""
-    from toolkit import stats
+    from toolkit.core import stats
 
     if kpi not in SURVEY_TESTED or not base or not now:
         return stats.TestResult(None, None, None)

@@ -1,0 +1,1 @@
+"""Layer 4 — quality assurance: review sampling (stratified worksheets) and the QA summary."""
