@@ -202,7 +202,7 @@ def test_a_period_without_data_is_a_clear_error(config, tmp_path):
 
 
 def test_quarter_helpers():
-    from toolkit.report.api import last_complete_quarter, quarter_of
+    from toolkit.core.periods import last_complete_quarter, quarter_of
 
     assert quarter_of("2026-08") == "2026-Q3"
     assert last_complete_quarter("2026-10") == "2026-Q3"  # October opens Q4: the last complete one is Q3

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from toolkit.report.render import allowed_path, builtin_template_dir, render_html, render_pdf
-from toolkit.report.viewmodel import Absent, Theme, VocSection, sample_monthly_vm
+from toolkit.report.samples import monthly as sample_monthly_vm
+from toolkit.report.viewmodel import Absent, Theme, VocSection
 
 
 def _pdf_text(path: Path) -> str:
@@ -136,8 +137,8 @@ def test_absent_section_prints_its_reason_not_a_table():
 
 @pytest.mark.parametrize("name", ["quarterly", "survey", "qa"])
 def test_other_reports_render_html(name):
-    from toolkit.report import viewmodel
+    from toolkit.report import samples
 
-    vm = getattr(viewmodel, f"sample_{name}_vm")("zh-CN")
+    vm = getattr(samples, name)("zh-CN")
     html = render_html(f"{name}.html", vm, locale="zh-CN")
     assert vm.meta.title in html

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.cli.survey_views import bar_line
 from toolkit.core.config import load_config
 from toolkit.core.periods import parse_period
 from toolkit.ingest.pipeline import ingest_files
 from toolkit.ingest.store import scan_dataset
-from toolkit.survey.summary import bar_line, survey_summary
+from toolkit.survey.summary import survey_summary
 
 OCT_CSAT = [1] * 2 + [2] * 3 + [3] * 5 + [4] * 12 + [5] * 18
 OCT_NPS = [0] + [3] + [5] * 2 + [6] * 6 + [7] * 4 + [8] * 6 + [9] * 8 + [10] * 12

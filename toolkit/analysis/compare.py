@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.core.errors import CxtkError
 from toolkit.core.periods import Period
+from toolkit.kpis.change import KpiChange, change_of, direction_of, rounded
 
 if TYPE_CHECKING:
     import polars as pl
@@ -27,36 +28,6 @@ if TYPE_CHECKING:
 AGAINST = ("previous", "last-year", "trend", "benchmark[:NAME]", "teams")
 SURVEY_TESTED = ("csat", "csat_mean", "nps")
 TREND_WINDOWS = (6, 12)
-# Changes smaller than this, in the KPI's data unit, read as "unchanged" (display precision).
-_TOLERANCE = {"rate": 5e-5, "seconds": 5e-3, "score": 5e-3, "points": 5e-3, "count": 0.5}
-
-
-@dataclass
-class KpiChange:
-    """One KPI of one group beside its baseline. Values are in data units (fractions, points, s)."""
-
-    value: float | None
-    baseline: float | None
-    change: float | None
-    change_rel: float | None
-    direction: str | None  # improved | worsened | unchanged; None for KPIs without a better side
-    significant: bool | None
-    p_value: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "value": _r(self.value),
-            "baseline": _r(self.baseline),
-            "change": _r(self.change),
-            "change_rel": _r(self.change_rel),
-            "direction": self.direction,
-            "significant": self.significant,
-        }
-        if self.p_value is not None:
-            out["p_value"] = _r(self.p_value)
-        out.update(self.extra)
-        return out
 
 
 @dataclass
@@ -106,37 +77,6 @@ def _flat(c: KpiChange) -> dict[str, Any]:
         "direction": c.direction,
         "significant": c.significant,
     }
-
-
-def _r(v: Any, dp: int = 6) -> Any:
-    if isinstance(v, float):
-        return round(v, dp) if math.isfinite(v) else None
-    return v
-
-
-# --- direction and change --------------------------------------------------
-
-
-def direction_of(kpi: str, change: float | None) -> str | None:
-    """"improved" / "worsened" / "unchanged" for a change of ``kpi``, by its direction; None if it has none."""
-    from toolkit.kpis.registry import REGISTRY
-
-    spec = REGISTRY[kpi]
-    if change is None or spec.direction == "none":
-        return None
-    if abs(change) < _TOLERANCE.get(spec.unit, 1e-9):
-        return "unchanged"
-    better = change > 0 if spec.direction == "up" else change < 0
-    return "improved" if better else "worsened"
-
-
-def change_of(kpi: str, value: float | None, baseline: float | None) -> KpiChange:
-    """Absolute and relative change of ``value`` from ``baseline`` with its direction (no test)."""
-    if value is None or baseline is None:
-        return KpiChange(value, baseline, None, None, None, None)
-    change = float(value) - float(baseline)
-    rel = change / abs(float(baseline)) if baseline else None
-    return KpiChange(float(value), float(baseline), change, rel, direction_of(kpi, change), None)
 
 
 # --- survey sufficient statistics -----------------------------------------
@@ -345,11 +285,11 @@ def _trend(frames, period, by, kpis, config) -> CompareResult:
             for w in TREND_WINDOWS:
                 slope, n = _slope(vals[-w:])
                 c.extra[f"trend_{w}"] = {
-                    "slope_per_period": _r(slope),
+                    "slope_per_period": rounded(slope),
                     "direction": direction_of(k, slope * (n - 1) if slope is not None else None),
                     "periods_with_data": n,
                 }
-            c.extra["series"] = [{"period": lab, "value": _r(x)} for lab, x in zip(labels, vals, strict=True)]
+            c.extra["series"] = [{"period": lab, "value": rounded(x)} for lab, x in zip(labels, vals, strict=True)]
             changes[k] = c
         groups.append(CompareGroup(dict(g.keys), changes))
     base_period = {"label": f"{window[0].label}..{window[-2].label}", "start": window[0].start.isoformat(),
@@ -388,9 +328,9 @@ def _teams(frames, period, by, kpis, config) -> CompareResult:
             # A team is part of the centre: it is tested against the rest of the centre, not against itself.
             c = _with_test(k, change_of(k, v.value, centre.kpis[k].value), rest, mine)
             if k in best and v.value is not None:
-                c.extra["best"] = _r(best[k][1])
+                c.extra["best"] = rounded(best[k][1])
                 c.extra["best_keys"] = best[k][0]
-                c.extra["gap_to_best"] = _r(float(v.value) - best[k][1])
+                c.extra["gap_to_best"] = rounded(float(v.value) - best[k][1])
             changes[k] = c
         groups.append(CompareGroup(dict(g.keys), changes))
     notes = ["baseline = the centre; significance of survey KPIs tests the group against the rest of the centre; "

@@ -63,3 +63,12 @@ def _globals(
     state.config = config
     state.quiet = quiet
     state.verbose = verbose
+    from toolkit.core.config import use_kpi_ids
+
+    use_kpi_ids(_known_kpi_ids)  # core validates target ids without importing the registry
+
+
+def _known_kpi_ids() -> list[str]:
+    from toolkit.kpis.registry import KPI_IDS
+
+    return list(KPI_IDS)

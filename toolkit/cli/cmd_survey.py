@@ -82,7 +82,8 @@ def summary(
 
     Example: cxtk survey summary --period 2026-10 --by team --format json
     """
-    from toolkit.survey.summary import print_summary, summary_command
+    from toolkit.cli.survey_views import print_summary
+    from toolkit.survey.run import summary_command
 
     result = summary_command(
         period=period,
@@ -123,8 +124,10 @@ def followups(
 
     Example: cxtk survey followups --period 2026-10 --format xlsx --out followups.xlsx
     """
+    from toolkit.cli.survey_views import print_followups
     from toolkit.core.errors import writing
-    from toolkit.survey.summary import followups_command, print_followups, write_followups
+    from toolkit.report.followups_export import write_followups
+    from toolkit.survey.run import followups_command
 
     items, config = followups_command(period=period, now=now, config_path=state.config, mask=not no_mask)
     if fmt == FollowupFormat.table:

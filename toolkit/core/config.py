@@ -7,6 +7,7 @@ file, the line and the key, and list what is accepted (``toolkit.core.yamlio``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -162,23 +163,32 @@ def load_config(path: Path) -> Config:
     if unknown:
         kpi, where = unknown[0]
         line = lines.line_of(where)
-        from toolkit.kpis.registry import KPI_IDS
-
-        hint = _closest(kpi, KPI_IDS)
+        known = list(_kpi_ids()) if _kpi_ids else []
+        hint = _closest(kpi, known)
         raise ConfigError(
             f"{path}{f', line {line}' if line else ''}: unknown KPI id '{kpi}'"
             + (f" (did you mean '{hint}'?)" if hint else "")
-            + f"; known ids: {', '.join(KPI_IDS)}"
+            + f"; known ids: {', '.join(known)}"
         )
     return config.model_copy(update={"root": path.parent.resolve()})
 
 
+# The KPI ids a config may name. The registry lives two layers up (toolkit.kpis), so it hands
+# them down: toolkit.kpis registers its ids when imported, and the CLI imports it before any
+# config is read. Without a registry (core used alone) KPI ids are not checked.
+_kpi_ids: Callable[[], Collection[str]] | None = None
+
+
+def use_kpi_ids(provider: Callable[[], Collection[str]]) -> None:
+    """Set the function that lists the known KPI ids (called by ``toolkit.kpis``)."""
+    global _kpi_ids
+    _kpi_ids = provider
+
+
 def _unknown_kpis(config: Config) -> list[tuple[str, tuple[Any, ...]]]:
-    try:
-        from toolkit.kpis.registry import KPI_IDS
-    except ImportError:  # the registry arrives with the KPI engine
+    if _kpi_ids is None:
         return []
-    known = set(KPI_IDS)
+    known = set(_kpi_ids())
     found: list[tuple[str, tuple[Any, ...]]] = []
     found += [(k, ("targets", k)) for k in config.targets if k not in known]
     for team, targets in config.team_targets.items():

@@ -178,3 +178,24 @@ def parse_period(text: str) -> Period:
     except ValueError as exc:
         raise CxtkError(f"period '{text}': {exc}; accepted forms: {ACCEPTED}") from None
     raise CxtkError(f"period '{text}' is not understood; accepted forms: {ACCEPTED}")
+
+
+def quarter_of(period_text: str) -> str:
+    """The quarter of a period: ``"2026-Q3"`` stays, ``"2026-08"`` → ``"2026-Q3"``."""
+    p = parse_period(period_text)
+    if p.kind == "quarter":
+        return p.label
+    if p.kind == "month":
+        return f"{p.start.year}-Q{(p.start.month - 1) // 3 + 1}"
+    raise CxtkError(f"period '{period_text}': a quarterly report needs a quarter (2026-Q3) or a month (2026-08)")
+
+
+def last_complete_quarter(period_text: str) -> str:
+    """The quarter containing a month when the month closes it, else the quarter before: 2026-10 → 2026-Q3."""
+    p = parse_period(period_text)
+    if p.kind == "quarter":
+        return p.label
+    q = (p.end.month - 1) // 3 + 1
+    if p.end.month % 3 == 0:
+        return quarter(p.end.year, q).label
+    return quarter(p.end.year, q).previous().label

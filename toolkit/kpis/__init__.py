@@ -1,6 +1,9 @@
 """The KPI engine: registry of KPI definitions, computation per period and group, scoring."""
 
+from toolkit.core import config as _config
 from toolkit.kpis.registry import KPI_IDS, REGISTRY, Kpi, kpi
+
+_config.use_kpi_ids(lambda: KPI_IDS)  # config validation names unknown KPI ids (core cannot import us)
 
 __all__ = ["KPI_IDS", "REGISTRY", "Kpi", "KpiResult", "compute_kpis", "kpi"]
 

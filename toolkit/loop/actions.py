@@ -113,7 +113,7 @@ def before_after(
     Returns ``{action_id, kpi, scope, before: {period, value, n}, after: {…}, change, change_rel, direction}``;
     ``after`` is null until the action is done.
     """
-    from toolkit.analysis.compare import change_of
+    from toolkit.kpis.change import change_of
     from toolkit.kpis.compute import compute_kpis
 
     kpi = action["kpi"]

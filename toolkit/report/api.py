@@ -119,35 +119,12 @@ def write_report(
 
         check_cjk_font()  # before any computing: a missing font fails in a second, not after the numbers
     if kind == "quarterly":
+        from toolkit.core.periods import quarter_of
+
         period_text = quarter_of(period_text)
     ctx = make_context(config, period_text, loc, now)
     vm = build_view_model(kind, ctx)
     return render_view_model(kind, vm, config, out, html_out=html_out, locale=loc)
-
-
-def quarter_of(period_text: str) -> str:
-    """The quarter of a period: ``"2026-Q3"`` stays, ``"2026-08"`` → ``"2026-Q3"``."""
-    from toolkit.core.periods import parse_period
-
-    p = parse_period(period_text)
-    if p.kind == "quarter":
-        return p.label
-    if p.kind == "month":
-        return f"{p.start.year}-Q{(p.start.month - 1) // 3 + 1}"
-    raise CxtkError(f"period '{period_text}': a quarterly report needs a quarter (2026-Q3) or a month (2026-08)")
-
-
-def last_complete_quarter(period_text: str) -> str:
-    """The quarter containing a month when the month closes it, else the quarter before: 2026-10 → 2026-Q3."""
-    from toolkit.core.periods import parse_period, quarter
-
-    p = parse_period(period_text)
-    if p.kind == "quarter":
-        return p.label
-    q = (p.end.month - 1) // 3 + 1
-    if p.end.month % 3 == 0:
-        return quarter(p.end.year, q).label
-    return quarter(p.end.year, q).previous().label
 
 
 def write_demo_reports(config: Config, out_dir: Path, period_text: str, locale: str | None = None,
@@ -173,6 +150,8 @@ def write_demo_reports(config: Config, out_dir: Path, period_text: str, locale: 
     for kind in ("monthly", "survey", "qa"):
         vm = build_view_model(kind, ctx)
         written.append(render_view_model(kind, vm, config, out_dir / f"{kind}.pdf", locale=loc))
+    from toolkit.core.periods import last_complete_quarter
+
     qctx = make_context(config, last_complete_quarter(period_text), loc, ctx.now)
     written.insert(1, render_view_model("quarterly", build_view_model("quarterly", qctx), config,
                                         out_dir / "quarterly.pdf", locale=loc))

@@ -24,7 +24,7 @@ TOP_GAPS = 3
 
 def build_quarterly(config: Config, period: str, locale: str | None = None, *, now: datetime | None = None) -> QuarterlyVM:
     """The executive summary of a quarter (``"2026-Q3"``; a month gives its quarter)."""
-    from toolkit.report.api import quarter_of
+    from toolkit.core.periods import quarter_of
 
     return quarterly_from_context(b.make_context(config, quarter_of(period), locale, now))
 

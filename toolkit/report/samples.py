@@ -1,7 +1,7 @@
 """FAKE view models for tests and previews — plausible numbers, NOT computed from data.
 
 They show builders what each field expects (already formatted, in the locale).
-Reached through ``toolkit.report.viewmodel.sample_*_vm``; the real builders replace them.
+``monthly(locale)``, ``quarterly``, ``survey``, ``qa``; the real builders replace them.
 Hand-checked figures used by tests: ASA 45 s vs target 30 s → achievement 66.7 %;
 FCR 72 % vs 85 % → 84.7 %; composite score 87.3.
 """

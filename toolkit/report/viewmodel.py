@@ -371,40 +371,8 @@ class QaVM:
     coaching: Table | Sec = None
 
 
-# -- samples: FAKE data for tests and previews (the real builders replace them) --------
-
-
-def sample_monthly_vm(locale: str = "en") -> MonthlyVM:
-    """A realistic FAKE monthly view model (Acme Service Centre, October 2026) for tests and previews."""
-    from toolkit.report.samples import monthly
-
-    return monthly(locale)
-
-
-def sample_quarterly_vm(locale: str = "en") -> QuarterlyVM:
-    """A FAKE quarterly view model (2026-Q3)."""
-    from toolkit.report.samples import quarterly
-
-    return quarterly(locale)
-
-
-def sample_survey_vm(locale: str = "en") -> SurveyVM:
-    """A FAKE survey batch view model (October 2026)."""
-    from toolkit.report.samples import survey
-
-    return survey(locale)
-
-
-def sample_qa_vm(locale: str = "en") -> QaVM:
-    """A FAKE QA view model (October 2026)."""
-    from toolkit.report.samples import qa
-
-    return qa(locale)
-
-
 __all__ = [
     "Absent", "ActionsSection", "AgentsSection", "Brand", "Callout", "Cell", "Chart", "GapItem", "GapSection",
     "KpiRow", "MonthlyVM", "QaVM", "QualitySection", "QuarterlyVM", "ReportMeta", "Row", "ScorecardSection",
     "SummarySection", "SurveyVM", "Table", "TeamsSection", "Theme", "Tile", "TrendsSection", "VocSection",
-    "sample_monthly_vm", "sample_qa_vm", "sample_quarterly_vm", "sample_survey_vm",
 ]
