@@ -64,3 +64,9 @@ def test_no_import_loop_among_toolkit_modules():
                 loops.append(f"{m} <-> {other}")
     assert loops == []
 
+
+
+def test_no_module_over_600_lines():
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "toolkit").rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600}
+    assert long == {}

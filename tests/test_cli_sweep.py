@@ -221,12 +221,12 @@ def test_wrong_encoding_keeps_the_headers_message_short(workspace, cli):
 def test_unreadable_export(workspace, cli, monkeypatch):
     # chmod 000 does not stop root (who runs CI), so the operating system's refusal is simulated
     # where the reader first opens the file; was: PermissionError traceback for a non-root user
-    import toolkit.ingest.readers
+    import toolkit.ingest.text_tables
 
     def refuse(src):
         raise PermissionError(13, "Permission denied", str(src))
 
-    monkeypatch.setattr(toolkit.ingest.readers, "_read_sample", refuse)
+    monkeypatch.setattr(toolkit.ingest.text_tables, "read_sample", refuse)
     r = cli("ingest", "interactions", "calls.csv", "--dry-run")
     assert r.code == 1
     assert one_line(r.err) == "Error: calls.csv: cannot be read (permission denied); check the file's permissions"

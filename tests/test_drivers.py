@@ -120,13 +120,13 @@ def test_example_contacts_longest_waits_and_seeded_repeats():
 def test_fcr_examples_redo_exactly_when_next_contact_times_are_misaligned(monkeypatch):
     """Times that land on the wrong rows (as if the store were re-read in another order) are caught
     by the engine's alignment check; the examples are then drawn from the exact window."""
-    from toolkit.kpis import compute
+    from toolkit.kpis import prepare
 
     rows = [{**_call(k, "A", 200), "customer_id": f"U{k % 3}", "arrived_at": f"2026-10-{k + 1:02d} 10:00",
              "answered_at": f"2026-10-{k + 1:02d} 10:01"} for k in range(12)]
     expected = sorted(example_contacts(frame_of("interactions", rows), OCT, "fcr_rate", config=CFG, n=20)
                       ["interaction_id"])
-    real = compute._next_contact_times
-    monkeypatch.setattr(compute, "_next_contact_times", lambda narrow, d: real(narrow, d).reverse())
+    real = prepare.next_contact_times
+    monkeypatch.setattr(prepare, "next_contact_times", lambda narrow, d: real(narrow, d).reverse())
     got = sorted(example_contacts(frame_of("interactions", rows), OCT, "fcr_rate", config=CFG, n=20)["interaction_id"])
     assert got == expected and len(expected) == 9  # each customer's last call in the window is not a repeat

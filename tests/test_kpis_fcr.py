@@ -117,7 +117,7 @@ def test_sorted_repeat_window_matches_the_partitioned_window(monkeypatch, same_t
     on seeded random contacts with many ties, nulls and customers whose runs adjoin in the sort."""
     import random
 
-    from toolkit.kpis import compute
+    from toolkit.kpis import prepare
 
     rng = random.Random(7)
     rows = []
@@ -142,13 +142,13 @@ def test_sorted_repeat_window_matches_the_partitioned_window(monkeypatch, same_t
                                          g.kpis["fcr_rate"].extra["provisional"]) for g in r.groups}
 
     fast = fcr_by(rows)
-    real = compute._next_contact_times
+    real = prepare.next_contact_times
     # times that land on the wrong rows (as if the second read came back in another order) are
     # caught by the alignment check, which redoes the pass with the exact window
-    monkeypatch.setattr(compute, "_next_contact_times", lambda narrow, d: real(narrow, d).reverse())
+    monkeypatch.setattr(prepare, "next_contact_times", lambda narrow, d: real(narrow, d).reverse())
     realigned = fcr_by(rows)
     # pretend two customers share a hash: the pass falls back to fcr.py's exact window
-    monkeypatch.setattr(compute, "_next_contact_times", lambda narrow, d: None)
+    monkeypatch.setattr(prepare, "next_contact_times", lambda narrow, d: None)
     exact = fcr_by(rows)
     assert len(fast) >= 40 and fast == exact and realigned == exact
     # and the numbers are not vacuous: some contacts are repeats, some are not

@@ -64,7 +64,7 @@ def series(
     import polars as pl
 
     from toolkit.kpis import expr as x
-    from toolkit.kpis.compute import frame_tz, in_outage, with_canonical_columns
+    from toolkit.kpis.prepare import frame_tz, in_outage, with_canonical_columns
 
     tz = frame_tz(interactions, config.timezone)
     d = config.definitions
@@ -164,7 +164,7 @@ def find_anomalies(
     """
     import polars as pl
 
-    from toolkit.kpis.compute import frame_tz
+    from toolkit.kpis.prepare import frame_tz
 
     ix = frames.get("interactions")
     empty = pl.DataFrame(schema={"grain": pl.String, "t": pl.Datetime("us"), "metric": pl.String})
@@ -195,7 +195,7 @@ def special_reviews(ix: pl.LazyFrame, anomalies: pl.DataFrame, *, config: Config
     """One "special review" item per run of consecutive days with a complaint surge, with its main topic and queue."""
     import polars as pl
 
-    from toolkit.kpis.compute import with_canonical_columns
+    from toolkit.kpis.prepare import with_canonical_columns
 
     days = anomalies.filter(
         (pl.col("grain") == "day") & (pl.col("metric") == "complaints") & (pl.col("side") == "high")
@@ -235,7 +235,7 @@ def outage_windows(ix: pl.LazyFrame, period: Period, *, config: Config) -> list[
     """The configured outages that overlap ``period``, with the contacts left out of the KPIs."""
     import polars as pl
 
-    from toolkit.kpis.compute import frame_tz, localise
+    from toolkit.kpis.prepare import frame_tz, localise
 
     tz = frame_tz(ix, config.timezone)
     lo, hi = period.bounds(tz)

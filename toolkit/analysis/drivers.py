@@ -296,7 +296,7 @@ def example_contacts(
     import polars as pl
 
     from toolkit.kpis import expr as x
-    from toolkit.kpis.compute import frame_tz, in_outage, with_canonical_columns
+    from toolkit.kpis.prepare import frame_tz, in_outage, with_canonical_columns
 
     if kpi not in _FAILING:
         raise CxtkError(f"no example contacts for {kpi}; available for: {', '.join(_FAILING)}")
@@ -310,7 +310,7 @@ def example_contacts(
     if kpi == "fcr_rate":
         # the KPI engine's own repeat test (the customer's next strictly later contact, read up to the
         # window past the period), shared with the KPI computed for the same period
-        from toolkit.kpis.compute import prepare_interactions
+        from toolkit.kpis.prepare import prepare_interactions
 
         lf = prepare_interactions(lf, config, lo, hi, True, exact=_exact, source=interactions)
     in_p = (t >= lo) & (t < hi)

@@ -48,7 +48,7 @@ def staffing_by_hour(
 
     from toolkit.analysis.staffing import agents_needed_by_interval
     from toolkit.kpis import expr as x
-    from toolkit.kpis.compute import frame_tz, in_outage, with_canonical_columns
+    from toolkit.kpis.prepare import frame_tz, in_outage, with_canonical_columns
 
     ix = frames.get("interactions")
     if ix is None:

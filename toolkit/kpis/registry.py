@@ -10,21 +10,44 @@ one ``group_by().agg()``. Adding a KPI is adding one entry here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from toolkit.kpis import expr as x
 
 if TYPE_CHECKING:
-    import polars as pl
 
-    from toolkit.core.config import Definitions
+    pass
+from toolkit.kpis.aggs import (
+    Aggs,
+    abandon_rate_aggs,
+    always,
+    count_of,
+    csat_aggs,
+    fcr_aggs,
+    masked,
+    mean_of,
+    median_of,
+    nps_aggs,
+    qa_critical_aggs,
+    ratio_of,
+    resolution_rate_aggs,
+    response_rate_aggs,
+    responses_aggs,
+    self_service_aggs,
+    service_level_aggs,
+    share_of_sums,
+    wait_where,
+)
 
 Direction = Literal["up", "down", "none"]
+
+
 Unit = Literal["count", "rate", "seconds", "score", "points"]
+
+
 DatasetName = Literal["interactions", "surveys", "qa", "agent-status"]
-Aggs = Callable[["Definitions"], dict[str, "pl.Expr"]]
 
 
 @dataclass(frozen=True)
@@ -48,182 +71,15 @@ class Kpi:
         return self.unit == "count"
 
 
-# --- aggregation shapes ---------------------------------------------------
-
-
-def count_of(mask: Callable[[], pl.Expr]) -> Aggs:
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        c = mask().fill_null(False).sum()
-        return {"value": c, "n": c}
-
-    return aggs
-
-
-def ratio_of(
-    num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr], scale: float = 1.0
-) -> Aggs:
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        n = den(d).fill_null(False).sum()
-        hits = (num(d) & den(d)).fill_null(False).sum()
-        return {"value": hits * scale / n, "n": n, "_successes": hits}
-
-    return aggs
-
-
-def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quantiles: bool = False) -> Aggs:
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        v = values(d)
-        out = {"value": v.mean(), "n": v.count()}
-        if sd:
-            out["_sd"] = v.std()
-        if quantiles:
-            out["median"] = v.median()
-            out["p90"] = v.quantile(0.9, interpolation="linear")
-        return out
-
-    return aggs
-
-
-def median_of(values: Callable[[Definitions], pl.Expr]) -> Aggs:
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        v = values(d)
-        return {
-            "value": v.median(),
-            "n": v.count(),
-            "mean": v.mean(),
-            "p90": v.quantile(0.9, interpolation="linear"),
-        }
-
-    return aggs
-
-
-def share_of_sums(
-    num: Callable[[], pl.Expr], den: Callable[[], pl.Expr], rows: Callable[[], pl.Expr]
-) -> Aggs:
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        total = den().sum()
-        return {"value": num().sum() / total, "n": rows().sum(), "_den": total}
-
-    return aggs
-
-
-def _masked(mask: Callable[[], pl.Expr], values: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
-    def build(d: Definitions) -> pl.Expr:
-        import polars as pl
-
-        return pl.when(mask()).then(values())
-
-    return build
-
-
-def _wait_where(mask: Callable[[Definitions], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
-    def build(d: Definitions) -> pl.Expr:
-        import polars as pl
-
-        return pl.when(mask(d)).then(x.wait_s())
-
-    return build
-
-
-def _service_level(d: Definitions) -> dict[str, pl.Expr]:
-    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
-    n = queued.sum()
-    fast = (x.answered() & (x.wait_s() <= d.service_level_threshold_s)).fill_null(False).sum()
-    return {"value": fast / n, "n": n, "_successes": fast}
-
-
-def _abandon_rate(d: Definitions) -> dict[str, pl.Expr]:
-    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
-    n = queued.sum()
-    lost = (x.abandoned() & ~x.short_abandoned(d)).fill_null(False).sum()
-    return {"value": lost / n, "n": n, "_successes": lost}
-
-
-def _fcr(d: Definitions) -> dict[str, pl.Expr]:
-    # Both methods are prepared; compute.py keeps the one in force (fcr.py picks it).
-    known_r = x.fcr_reported_known().fill_null(False).sum()
-    hits_r = x.fcr_reported().fill_null(False).sum()
-    known_d = x.fcr_derived_known().fill_null(False).sum()
-    hits_d = x.fcr_derived(d).fill_null(False).sum()
-    return {
-        "_reported_value": hits_r / known_r,
-        "_reported_n": known_r,
-        "_derived_value": hits_d / known_d,
-        "_derived_n": known_d,
-        "_unknown_customer": x.fcr_unknown_customer().fill_null(False).sum(),
-        "_provisional": x.fcr_provisional().fill_null(False).sum(),
-    }
-
-
-def _nps(d: Definitions) -> dict[str, pl.Expr]:
-    import polars as pl
-
-    s = x.score("nps")
-    n = s.count()
-    # Signed counts: the difference of two unsigned sums would wrap around below zero.
-    promoters = x.promoter().fill_null(False).sum().cast(pl.Int64)
-    detractors = x.detractor().fill_null(False).sum().cast(pl.Int64)
-    return {
-        "value": (promoters - detractors) * 100.0 / n,
-        "n": n,
-        "_promoters": promoters,
-        "_detractors": detractors,
-    }
-
-
-def _csat(d: Definitions) -> dict[str, pl.Expr]:
-    s = x.score("csat")
-    n = s.count()
-    hits = x.satisfied(d).fill_null(False).sum()
-    return {"value": hits / n, "n": n, "_successes": hits}
-
-
-def _responses(d: Definitions) -> dict[str, pl.Expr]:
-    import polars as pl
-
-    c = x.responded().fill_null(False).sum()
-    # Rows of the period with no response: 0 in every group means only responses were exported.
-    invited_only = (pl.col("_p") & pl.col("responded_at").is_null()).sum()
-    return {"value": c, "n": c, "_unanswered": invited_only}
-
-
-def _response_rate(d: Definitions) -> dict[str, pl.Expr]:
-    sent = x.invited().fill_null(False).sum()
-    got = x.responded().fill_null(False).sum()
-    return {"value": got / sent, "n": sent, "_successes": got}
-
-
-def _qa_critical(d: Definitions) -> dict[str, pl.Expr]:
-    n = x.review().fill_null(False).sum()
-    crit = x.critical().sum()
-    return {"value": crit * 100.0 / n, "n": n}
-
-
-def _self_service(d: Definitions) -> dict[str, pl.Expr]:
-    kept = x.contained().fill_null(False).sum()
-    agent = x.handled().fill_null(False).sum()
-    return {"value": kept / (kept + agent), "n": kept + agent, "_successes": kept}
-
-
-def _resolution_rate(d: Definitions) -> dict[str, pl.Expr]:
-    import polars as pl
-
-    known = (x.handled() & pl.col("resolved").is_not_null()).fill_null(False)
-    n = known.sum()
-    hits = (known & pl.col("resolved")).fill_null(False).sum()
-    return {"value": hits / n, "n": n, "_successes": hits}
-
-
-def _f(fn: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
-    return lambda d: fn()
-
-
 def _K(*args, **kw) -> Kpi:  # noqa: N802 - reads like a table row
     return Kpi(*args, **kw)
 
 
 IX, SV, QA, AS = "interactions", "surveys", "qa", "agent-status"
+
+
 NO_CONTACTS = "no contacts"
+
 
 REGISTRY: dict[str, Kpi] = {
     k.id: k
@@ -311,7 +167,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "answered within service_level_threshold_s ÷ (offered − short abandons)",
             "在服务水平阈值内接通量 ÷ (呼入量 − 短时放弃量)",
-            _service_level,
+            service_level_aggs,
             "no phone or chat contacts offered",
         ),
         _K(
@@ -323,7 +179,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean wait_s over answered contacts",
             "已接通呼入的平均等待时长",
-            mean_of(_wait_where(lambda d: x.answered())),
+            mean_of(wait_where(lambda d: x.answered())),
             "no answered contacts",
         ),
         _K(
@@ -335,7 +191,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "(abandoned − short abandons) ÷ (offered − short abandons)",
             "(放弃量 − 短时放弃量) ÷ (呼入量 − 短时放弃量)",
-            _abandon_rate,
+            abandon_rate_aggs,
             "no phone or chat contacts offered",
         ),
         _K(
@@ -347,7 +203,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean wait_s over abandoned contacts other than short abandons",
             "非短时放弃的平均等待时长",
-            mean_of(_wait_where(lambda d: x.abandoned() & ~x.short_abandoned(d))),
+            mean_of(wait_where(lambda d: x.abandoned() & ~x.short_abandoned(d))),
             "no abandons beyond short ones",
         ),
         _K(
@@ -359,7 +215,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean(talk + hold + acw) over handled contacts",
             "已处理交互的(通话+保持+话后)平均时长",
-            mean_of(_masked(x.handled, x.handle_s)),
+            mean_of(masked(x.handled, x.handle_s)),
             "no handled contacts with handle time",
         ),
         _K(
@@ -371,7 +227,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean talk_s over handled contacts",
             "已处理交互的平均通话时长",
-            mean_of(_masked(x.handled, lambda: x.handle_part("talk_s"))),
+            mean_of(masked(x.handled, lambda: x.handle_part("talk_s"))),
             "no handled contacts with handle time",
         ),
         _K(
@@ -383,7 +239,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean hold_s over handled contacts",
             "已处理交互的平均保持时长",
-            mean_of(_masked(x.handled, lambda: x.handle_part("hold_s"))),
+            mean_of(masked(x.handled, lambda: x.handle_part("hold_s"))),
             "no handled contacts with handle time",
         ),
         _K(
@@ -395,7 +251,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean acw_s over handled contacts",
             "已处理交互的平均话后处理时长",
-            mean_of(_masked(x.handled, lambda: x.handle_part("acw_s"))),
+            mean_of(masked(x.handled, lambda: x.handle_part("acw_s"))),
             "no handled contacts with handle time",
         ),
         _K(
@@ -419,7 +275,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "handled contacts resolved ÷ handled contacts whose resolution is known",
             "已解决的已处理交互 ÷ 解决情况已知的已处理交互",
-            _resolution_rate,
+            resolution_rate_aggs,
             "no handled contacts with a resolved value",
         ),
         _K(
@@ -432,7 +288,7 @@ REGISTRY: dict[str, Kpi] = {
             "reported first_contact_resolved, else: handled, not unresolved, and no repeat contact "
             "of the customer within fcr_window_days",
             "采用导出的一次解决标记;否则:已处理、未标记未解决,且同一客户在fcr_window_days内无再次来电",
-            _fcr,
+            fcr_aggs,
             "no handled contacts with a known customer",
         ),
         _K(
@@ -444,7 +300,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean (with median and p90) of answered_at − arrived_at for chat, email and ticket",
             "在线、邮件、工单的首次响应时长均值(另给中位数与P90)",
-            mean_of(_f(x.first_response), quantiles=True),
+            mean_of(always(x.first_response), quantiles=True),
             "no chat, email or ticket with a first response",
         ),
         _K(
@@ -456,7 +312,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "median (with p90) of ended_at − arrived_at for resolved tickets and emails",
             "已解决工单与邮件的解决时长中位数(另给P90)",
-            median_of(_f(x.resolution_time)),
+            median_of(always(x.resolution_time)),
             "no resolved tickets or emails",
         ),
         _K(
@@ -494,7 +350,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "contained IVR sessions ÷ (contained + contacts handled by agents)",
             "自助完成的IVR会话 ÷ (自助完成 + 坐席处理的交互)",
-            _self_service,
+            self_service_aggs,
             "no IVR sessions or handled contacts",
         ),
         # --- workforce
@@ -580,7 +436,7 @@ REGISTRY: dict[str, Kpi] = {
             SV,
             "invitations with a response",
             "已回复的问卷数",
-            _responses,
+            responses_aggs,
             "no survey invitations",
         ),
         _K(
@@ -592,7 +448,7 @@ REGISTRY: dict[str, Kpi] = {
             SV,
             "responses ÷ surveys sent (when only responses were exported: ÷ answered contacts)",
             "回收量 ÷ 发放量(仅导出回复时:÷ 接通量)",
-            _response_rate,
+            response_rate_aggs,
             "no survey invitations",
         ),
         _K(
@@ -604,7 +460,7 @@ REGISTRY: dict[str, Kpi] = {
             SV,
             "share of CSAT responses ≥ csat_satisfied_min (top-2-box)",
             "满意度评分 ≥ 满意阈值的比例(前两项)",
-            _csat,
+            csat_aggs,
             "no CSAT responses",
         ),
         _K(
@@ -616,7 +472,7 @@ REGISTRY: dict[str, Kpi] = {
             SV,
             "mean CSAT score (1–5)",
             "满意度平均分(1–5)",
-            mean_of(_f(lambda: x.score("csat")), sd=True),
+            mean_of(always(lambda: x.score("csat")), sd=True),
             "no CSAT responses",
         ),
         _K(
@@ -628,7 +484,7 @@ REGISTRY: dict[str, Kpi] = {
             SV,
             "100 × (promoters 9–10 − detractors 0–6) ÷ NPS responses",
             "100 × (推荐者9–10 − 贬损者0–6) ÷ NPS回复数",
-            _nps,
+            nps_aggs,
             "no NPS responses",
         ),
         _K(
@@ -640,7 +496,7 @@ REGISTRY: dict[str, Kpi] = {
             SV,
             "mean effort score",
             "费力度平均分",
-            mean_of(_f(lambda: x.score("ces"))),
+            mean_of(always(lambda: x.score("ces"))),
             "no CES responses",
         ),
         _K(
@@ -667,7 +523,7 @@ REGISTRY: dict[str, Kpi] = {
             QA,
             "mean review score (0–100)",
             "质检平均分(0–100)",
-            mean_of(_f(x.qa_score)),
+            mean_of(always(x.qa_score)),
             "no QA reviews",
         ),
         _K(
@@ -691,13 +547,16 @@ REGISTRY: dict[str, Kpi] = {
             QA,
             "critical issues × 100 ÷ reviews",
             "严重问题数 × 100 ÷ 质检数",
-            _qa_critical,
+            qa_critical_aggs,
             "no QA reviews",
         ),
     )
 }
 
+
 KPI_IDS: tuple[str, ...] = tuple(REGISTRY)
+
+
 DATASETS: tuple[str, ...] = (IX, SV, QA, AS)
 
 

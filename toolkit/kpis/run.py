@@ -53,7 +53,7 @@ def check_period_has_data(lf, period, where: str, tz: str) -> None:
 
     if lf is None:
         raise CxtkError(f"no interactions in {where}; ingest some with `cxtk ingest interactions FILE`")
-    from toolkit.kpis.compute import frame_tz
+    from toolkit.kpis.prepare import frame_tz
 
     lo, hi = period.bounds(frame_tz(lf, tz))
     t = pl.col("arrived_at")

@@ -116,7 +116,7 @@ def _population(interactions: pl.LazyFrame, period: Period, tz_default: str) -> 
     import polars.selectors as cs
 
     from toolkit.kpis import expr as x
-    from toolkit.kpis.compute import frame_tz, with_canonical_columns
+    from toolkit.kpis.prepare import frame_tz, with_canonical_columns
 
     lo, hi = period.bounds(frame_tz(interactions, tz_default))
     lf = with_canonical_columns(interactions, "interactions", tz_default)

@@ -160,7 +160,7 @@ def _coaching(ctx: b.ReportContext) -> Table | Absent:
 
     from toolkit.core.periods import day_range, month
     from toolkit.loop.actions import scope_filter
-    from toolkit.report.build_monthly import stored_actions
+    from toolkit.report.monthly_actions import stored_actions
 
     actions = stored_actions(ctx)
     if actions is None:

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 from toolkit.report import build as b
 from toolkit.report import build_monthly as mb
+from toolkit.report import monthly_actions as mactions
+from toolkit.report import monthly_gaps as mgaps
+from toolkit.report import monthly_teams as mteams
 from toolkit.report.labels import sentence
 from toolkit.report.viewmodel import Absent, Cell, Chart, GapItem, QuarterlyVM, Row, Table, Tile
 
@@ -118,16 +121,16 @@ def _movers(ctx: b.ReportContext, centre: Group, before: Group) -> Table | Absen
 
 
 def _teams(ctx: b.ReportContext) -> Table | Absent:
-    table, teams = mb.team_ranking(ctx, ctx.kpis(by=("team",)))
+    table, teams = mteams.team_ranking(ctx, ctx.kpis(by=("team",)))
     return table if teams else Absent(ctx.t("absent.teams"))
 
 
 def _top_gaps(ctx: b.ReportContext, centre: Group) -> list[GapItem] | Absent:
-    unmet = mb.unmet_ids(ctx, centre)[:TOP_GAPS]
+    unmet = mgaps.unmet_ids(ctx, centre)[:TOP_GAPS]
     if not unmet:
         return Absent(ctx.t("absent.gaps"))
-    items = [GapItem(k, ctx.name(k), mb.gap_headline(ctx, k, centre.kpis[k]),
-                     drivers=mb.team_table(ctx, k, limit=3, fields=("team",), compact=True), drivers_title=mb.driver_sentence(ctx, k))
+    items = [GapItem(k, ctx.name(k), mgaps.gap_headline(ctx, k, centre.kpis[k]),
+                     drivers=mgaps.team_table(ctx, k, limit=3, fields=("team",), compact=True), drivers_title=mgaps.driver_sentence(ctx, k))
              for k in unmet]
     for g in items[:-1]:
         if g.drivers is not None:
@@ -140,7 +143,7 @@ def _actions(ctx: b.ReportContext) -> Table | Absent:
     the monthly report carries scope and before/after."""
     from toolkit.report.fmt import DASH
 
-    df = mb.stored_actions(ctx)
+    df = mactions.stored_actions(ctx)
     if df is None:
         return Absent(ctx.t("absent.actions"))
     rows = []

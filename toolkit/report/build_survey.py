@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.report import build as b
 from toolkit.report import build_monthly as mb
+from toolkit.report import monthly_voc as mvoc
 from toolkit.report.fmt import DASH
 from toolkit.report.labels import sentence
 from toolkit.report.viewmodel import Absent, Callout, Cell, Chart, Row, ScorecardSection, SurveyVM, Table
@@ -54,7 +55,7 @@ def survey_from_context(ctx: b.ReportContext) -> SurveyVM:
         significance=significance_table(ctx, summary),
         distributions=_distributions(ctx, summary),
         breakdown=_breakdown(ctx),
-        themes=mb.voc_section(ctx),
+        themes=mvoc.voc_section(ctx),
         top_terms=_top_terms(ctx),
         followups=_followups(ctx),
         followup_note=_followup_note(ctx),

@@ -206,6 +206,7 @@ def _prepared_surveys(
     the rows its CSAT and NPS rest on.
     """
     from toolkit.kpis import compute as engine
+    from toolkit.kpis import prepare
 
     surveys = frames.get("surveys")
     if surveys is None:
@@ -214,7 +215,7 @@ def _prepared_surveys(
     lo, hi = period.bounds(engine.frame_tz(interactions, config.timezone))
     lf = engine.with_canonical_columns(surveys, "surveys", config.timezone)
     linked = interactions is not None and "interaction_id" in lf.collect_schema()
-    prepared = engine._prepare_surveys(lf, interactions if linked else None, config, lo, hi)
+    prepared = prepare.prepare_surveys(lf, interactions if linked else None, config, lo, hi)
     prepared = prepared.with_columns(engine._time_keys("surveys", by))
     missing = [f for f in by if f not in prepared.collect_schema()]
     if missing:

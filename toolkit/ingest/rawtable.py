@@ -1,0 +1,214 @@
+"""The table every reader returns (``RawTable``), the scratch folder of one read, and what text, workbook and
+structured readers share: header picking, column names, tidying, and locating a bad line after the fact."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import re
+import shutil
+import tempfile
+import unicodedata
+import weakref
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from toolkit.core.errors import CxtkError, InputError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+LINE = "__line"
+
+
+SAMPLE_BYTES = 64 * 1024
+
+
+HEADER_SEARCH_ROWS = 30
+
+
+DELIMITERS = (",", ";", "\t", "|")
+
+
+CHUNK = 1 << 20
+
+
+@dataclass
+class RawTable:
+    """An export opened as strings; ``close()`` (or ``with``) removes its temporary files."""
+
+    path: Path
+    frame: pl.LazyFrame
+    columns: list[str]
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_line: int
+    _scratch: Scratch | None = field(default=None, repr=False, compare=False)
+    _read_path: Path | None = field(default=None, repr=False, compare=False)
+
+    def close(self) -> None:
+        """Remove temporary files (transcoded copies, extracted archives); ``frame`` is unusable after."""
+        if self._scratch is not None:
+            self._scratch.cleanup()
+
+    def __enter__(self) -> RawTable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn a Polars error raised while collecting ``frame`` into a one-line ``InputError``.
+
+        Example::
+
+            with read_table("calls.csv") as t, t.reading():
+                df = t.frame.collect()
+        """
+        try:
+            yield
+        except CxtkError:
+            raise
+        except Exception as exc:
+            import polars as pl
+
+            if isinstance(exc, pl.exceptions.PolarsError):
+                raise self.explain(exc) from exc
+            raise
+
+    def explain(self, exc: BaseException) -> InputError:
+        """The user-facing ``InputError`` for a Polars error raised while reading this table."""
+        message = str(exc)
+        first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+        src = self._read_path or self.path
+        if self.format == "csv" and "more fields" in message:
+            found = first_ragged_line(src, self.delimiter or ",", self.header_line, len(self.columns))
+            if found:
+                line, n = found
+                return InputError(ragged_message(self.path, line, n, len(self.columns)))
+        if "utf-8" in message.lower() or "utf8" in message.lower():
+            line = first_bad_utf8_line(src)
+            where = f"line {line} is" if line else "it is"
+            return InputError(
+                f"{self.path}: {where} not valid UTF-8 text — pass --encoding with the file's real "
+                "encoding (e.g. gb18030, latin-1)"
+            )
+        return InputError(f"{self.path}: cannot be read as {self.format}: {first}")
+
+
+class Scratch:
+    """A temporary folder created on first use and removed on cleanup or garbage collection."""
+
+    def __init__(self) -> None:
+        self.dir: Path | None = None
+        self._finalizer: weakref.finalize | None = None
+
+    def file(self, name: str) -> Path:
+        if self.dir is None:
+            self.dir = Path(tempfile.mkdtemp(prefix="cxtk-read-"))
+            self._finalizer = weakref.finalize(self, shutil.rmtree, self.dir, True)
+        return self.dir / name
+
+    def cleanup(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+
+
+NUMERIC = re.compile(r"^[-+]?[\d.,\s]+%?$|^\d{1,4}[-/.:]\d{1,2}([-/.:]\d{1,4})?([ T].*)?$")
+
+
+def is_text_label(cell: str) -> bool:
+    return bool(cell) and not NUMERIC.match(cell)
+
+
+def norm_header(cell: str) -> str:
+    return unicodedata.normalize("NFKC", cell).strip().casefold()
+
+
+def span(cells: Sequence[str | None]) -> int:
+    """1 + index of the last non-empty cell."""
+    for i in range(len(cells) - 1, -1, -1):
+        if cells[i] is not None and str(cells[i]).strip():
+            return i + 1
+    return 0
+
+
+def pick_header(rows: list[list[str]], expected_headers: Sequence[str]) -> int:
+    """Index of the header among non-blank candidate rows: best match to the expected names, else by shape."""
+    expected = {norm_header(h) for h in expected_headers if h and h.strip()}
+    if expected:
+        scores = [sum(1 for c in set(map(norm_header, row)) if c and c in expected) for row in rows]
+        if max(scores, default=0) > 0:
+            return scores.index(max(scores))
+    spans = [span(r) for r in rows]
+    modal = max(Counter(spans).most_common(), key=lambda kv: (kv[1], kv[0]))[0] if spans else 0
+    for i, row in enumerate(rows):
+        cells = [c.strip() for c in row[:modal]]
+        if len(cells) == modal and all(is_text_label(c) for c in cells):
+            return i
+    for i, row in enumerate(rows):
+        filled = [c.strip() for c in row if c.strip()]
+        if span(row) == modal and all(is_text_label(c) for c in filled):
+            return i
+    return 0
+
+
+def column_names(cells: Sequence[str | None]) -> list[str]:
+    """Trimmed header names; blank -> ``column_N`` (1-based), repeated -> ``Name_2``, ``Name_3``..."""
+    names: list[str] = []
+    seen: set[str] = {LINE}
+    for i, raw in enumerate(cells, start=1):
+        base = (raw or "").strip() or f"column_{i}"
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def ragged_message(path: Path, line: int, fields: int, width: int) -> str:
+    return f"{path}: line {line} has {fields} fields, the header has {width} — wrong delimiter or a broken export?"
+
+
+def tidy(frame: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """Trim cells, empty -> null, drop fully blank rows, ``__line`` as Int64 after the source columns."""
+    import polars as pl
+
+    trimmed = [pl.col(c).str.strip_chars().replace("", None).alias(c) for c in columns]
+    return frame.select(*trimmed, pl.col(LINE).cast(pl.Int64)).filter(
+        pl.any_horizontal(pl.col(c).is_not_null() for c in columns) if columns else pl.lit(False)
+    )
+
+
+def first_ragged_line(src: Path, delimiter: str, header_line: int, width: int) -> tuple[int, int] | None:
+    """(line, fields) of the first record whose field count differs from ``width``; a slow pass for errors only."""
+    with open(src, encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter, quotechar='"')
+        start = 1
+        try:
+            for cells in reader:
+                if start > header_line and len(cells) > width and any(c.strip() for c in cells):
+                    return start, len(cells)
+                start = reader.line_num + 1
+        except csv.Error:
+            return None
+    return None
+
+
+def first_bad_utf8_line(src: Path) -> int | None:
+    with open(src, "rb") as f:
+        for n, line in enumerate(f, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return n
+    return None
