@@ -70,6 +70,7 @@ def mapping_file(path, arrived_at_sql: str):
     """A mapping of calls.csv whose arrived_at comes from a SQL expression."""
     path.write_text(
         "name: m\ndataset: interactions\nfields:\n  interaction_id: interaction_id\n  channel: channel\n"
+        "  answered_at: answered_at\n"
         f"  arrived_at:\n    sql: \"{arrived_at_sql}\"\n",
         encoding="utf-8",
     )
@@ -336,7 +337,7 @@ def test_week_53_of_a_long_year_is_accepted():
         ("{column: interaction_id, sql: '1'}", "'fields.interaction_id': give exactly one of column, columns, sql or value"),
         # was: the typo drowned among three branch errors, and no list of accepted keys
         ("{colum: interaction_id}", "unknown key 'colum'; accepted keys: column, columns, sql, value, map, unit, format, "
-                                    "excel_serial, optional (under 'fields.interaction_id')"),
+                                    "excel_serial, optional, default (under 'fields.interaction_id')"),
         ("[a, b]", "'fields.interaction_id': Input should be a valid string or a valid integer or a valid dictionary "
                    "or instance of FieldSpec"),
     ],

@@ -51,6 +51,8 @@ ROWS = [
          ended_at=f"{D} 20:00", resolved=True, sla_due_at="2026-10-07 10:00"),
     dict(channel="phone", direction="outbound", team="A", arrived_at=f"{D} 11:00", answered_at=f"{D} 11:00:05"),
 ]
+# The export has transfer and complaint columns: every row says 0 / no unless given above.
+ROWS = [{"transfers": 0, "complaint": False, **r} for r in ROWS]
 
 EXPECTED = {
     "contacts": 9,  # 1-6, 9-11
@@ -64,9 +66,10 @@ EXPECTED = {
     "abandon_rate": 1 / 5,  # (2 − 1) ÷ (6 − 1)
     "avg_abandon_wait_s": 40.0,  # row 5 only
     "aht_s": 312.5,  # (150 + 200 + 300 + 600) / 4; rows 3, 10, 11 have no handle time
-    "avg_talk_s": 150.0,  # (100 + 200 + 300 + 0) / 4: email's missing talk counts 0 beside its acw
-    "avg_hold_s": 5.0,  # (20 + 0 + 0 + 0) / 4
-    "avg_acw_s": 157.5,  # (30 + 0 + 0 + 600) / 4
+    # a part's own average is over the contacts that have it (only AHT counts a missing part as 0)
+    "avg_talk_s": 200.0,  # (100 + 200 + 300) / 3: rows 1, 2, 6
+    "avg_hold_s": 10.0,  # (20 + 0) / 2: rows 1, 6
+    "avg_acw_s": 210.0,  # (30 + 0 + 600) / 3: rows 1, 6, 9
     "transfer_rate": 1 / 4,  # row 2 of the 4 answered (1, 2, 3, 6); e-mails and tickets are not answered
     "resolution_rate": 3 / 4,  # resolved known on 1, 2, 9, 11; true on 1, 9, 11
     "first_response_s": 3155.0,  # chat 20, email 7200, tickets 3600 and 1800 → 12620 / 4
@@ -134,8 +137,8 @@ def test_transfer_rate_counts_answered_phone_and_chat_only():
     rows = [
         # answered call, transferred twice: in numerator and denominator
         dict(channel="phone", arrived_at=f"{D} 08:00", answered_at=f"{D} 08:00:05", transfers=2),
-        # answered chat, no transfer (null counts as 0): denominator only
-        dict(channel="chat", arrived_at=f"{D} 08:01", answered_at=f"{D} 08:01:05"),
+        # answered chat, no transfer: denominator only
+        dict(channel="chat", arrived_at=f"{D} 08:01", answered_at=f"{D} 08:01:05", transfers=0),
         # abandoned call carrying a transfer count: not answered, left out
         dict(channel="phone", arrived_at=f"{D} 08:02", wait_s=30.0, transfers=1),
         # handled e-mail and ticket, both transferred: handled but not "answered" (Volumes): left out

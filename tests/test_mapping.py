@@ -1,4 +1,8 @@
-"""The mapping language (config.md): each feature on a tiny file, values worked by hand."""
+"""The mapping language (config.md): each feature on a tiny file, values worked by hand.
+
+The files are e-mail contacts: a phone or chat export must also say whether each call was
+answered (test_absent_is_null), which these mapping features do not need.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +22,15 @@ def _ingest(tmp_path, mapping: dict, header: list[str], rows: list[list[str]], t
 
 
 def test_column_by_position_and_constants(tmp_path):
-    counts, frame = _ingest(tmp_path, {"constants": {"channel": "chat"},
+    counts, frame = _ingest(tmp_path, {"constants": {"channel": "email"},
                                        "fields": {"interaction_id": 2, "arrived_at": 1}},
                             ["when", "id"], [["2026-10-01 08:00:00", "x1"]])
-    assert (counts.accepted, frame["interaction_id"][0], frame["channel"][0]) == (1, "x1", "chat")
+    assert (counts.accepted, frame["interaction_id"][0], frame["channel"][0]) == (1, "x1", "email")
 
 
 def test_columns_joined_date_and_time_with_format(tmp_path):
     counts, frame = _ingest(tmp_path, {
-        "constants": {"channel": "phone"},
+        "constants": {"channel": "email"},
         "fields": {"interaction_id": "ID", "arrived_at": {"columns": ["Date", "Time"], "format": "%d/%m/%Y %H:%M"}},
     }, ["ID", "Date", "Time"], [["a", "05/10/2026", "14:30"]], tz="Asia/Shanghai")
     # 5 Oct 2026 14:30 in Shanghai (UTC+8) = 06:30 UTC
@@ -35,7 +39,7 @@ def test_columns_joined_date_and_time_with_format(tmp_path):
 
 def test_sql_case_when(tmp_path):
     counts, frame = _ingest(tmp_path, {
-        "constants": {"channel": "phone"},
+        "constants": {"channel": "email"},
         "fields": {"interaction_id": "ID", "arrived_at": "Start",
                    "queue": {"sql": "CASE WHEN \"Skill\" LIKE 'VIP%' THEN 'vip' ELSE 'general' END"}},
     }, ["ID", "Start", "Skill"], [["a", "2026-10-01 08:00:00", "VIP-gold"], ["b", "2026-10-01 08:00:00", "Std"]])
@@ -44,7 +48,7 @@ def test_sql_case_when(tmp_path):
 
 def test_map_labels_to_scores_and_placeholder_ids_to_null(tmp_path):
     counts, frame = _ingest(tmp_path, {
-        "constants": {"channel": "phone"},
+        "constants": {"channel": "email"},
         "fields": {"interaction_id": "ID", "arrived_at": "Start",
                    "csat": {"column": "满意度", "map": {"非常满意": 5, "不满意": 2}},
                    "customer_id": {"column": "客户号", "map": {"0": None, "-": None}}},
@@ -67,14 +71,14 @@ def test_map_labels_to_scores_and_placeholder_ids_to_null(tmp_path):
 ])
 def test_duration_units(tmp_path, unit, text, seconds):
     spec = {"column": "Talk"} | ({"unit": unit} if unit else {})
-    counts, frame = _ingest(tmp_path, {"constants": {"channel": "phone"},
+    counts, frame = _ingest(tmp_path, {"constants": {"channel": "email"},
                                        "fields": {"interaction_id": "ID", "arrived_at": "Start", "talk_s": spec}},
                             ["ID", "Start", "Talk"], [["a", "2026-10-01 08:00:00", text]])
     assert frame["talk_s"][0] == pytest.approx(seconds)
 
 
 def test_excel_serial_dates(tmp_path):
-    counts, frame = _ingest(tmp_path, {"constants": {"channel": "phone"},
+    counts, frame = _ingest(tmp_path, {"constants": {"channel": "email"},
                                        "fields": {"interaction_id": "ID",
                                                   "arrived_at": {"column": "Start", "excel_serial": True}}},
                             ["ID", "Start"], [["a", "46296.5"], ["b", "46296.75"]])
@@ -85,7 +89,7 @@ def test_excel_serial_dates(tmp_path):
 def test_keep_and_skip_rows_are_counted_as_skipped(tmp_path):
     counts, frame = _ingest(tmp_path, {
         "skip_rows": {"column": "ID", "matches": "^(合计|Total)"},
-        "constants": {"channel": "phone"},
+        "constants": {"channel": "email"},
         "fields": {"interaction_id": "ID", "arrived_at": "Start"},
         "keep": "\"Outcome\" <> 'Test'",
     }, ["ID", "Start", "Outcome"], [
@@ -101,7 +105,7 @@ def test_header_row_given(tmp_path):
     ws = make_workspace(tmp_path / "ws")
     f = tmp_path / "e.csv"
     f.write_text("Report,of calls\nID,Start\na,2026-10-01 08:00:00\n", encoding="utf-8")
-    m = parse_mapping({"name": "t", "dataset": "interactions", "header_row": 2, "constants": {"channel": "phone"},
+    m = parse_mapping({"name": "t", "dataset": "interactions", "header_row": 2, "constants": {"channel": "email"},
                        "fields": {"interaction_id": "ID", "arrived_at": "Start"}}, "t.yaml")
     counts = ingest_files(config_of(ws), "interactions", [f], mapping=m).files[0].counts
     assert (counts.read, counts.accepted) == (1, 1)
@@ -111,7 +115,7 @@ def test_invalid_sql_is_a_config_error_showing_the_expression(tmp_path):
     from toolkit.core.errors import ConfigError
 
     with pytest.raises(ConfigError) as info:
-        _ingest(tmp_path, {"constants": {"channel": "phone"},
+        _ingest(tmp_path, {"constants": {"channel": "email"},
                            "fields": {"interaction_id": "ID", "arrived_at": "Start",
                                       "queue": {"sql": "CASE WHEN THEN END END"}}},
                 ["ID", "Start"], [["a", "2026-10-01 08:00:00"]])

@@ -202,10 +202,10 @@ def test_blank_rows_are_skipped_and_cells_trimmed_at_ingest(tmp_path):
     f = tmp_path / "calls.csv"
     f.write_text(
         "interaction_id,channel,arrived_at,agent_id\n"
-        "C1,phone,2026-10-01 09:00:00,  A001 \n"
+        "C1,email,2026-10-01 09:00:00,  A001 \n"
         ",,,\n"
         "\n"
-        "C2,phone,2026-10-01 09:05:00,   \n"
+        "C2,email,2026-10-01 09:05:00,   \n"
     )
     result = ingest_files(load_config(tmp_path / "cxtk.yaml"), "interactions", [f])
     c = result.files[0].counts

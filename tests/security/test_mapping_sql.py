@@ -12,7 +12,7 @@ import threading
 import pytest
 from helpers_ingest import config_of, make_workspace, store_frame, write_csv
 
-BASE = {"name": "t", "dataset": "interactions", "constants": {"channel": "phone"}}
+BASE = {"name": "t", "dataset": "interactions", "constants": {"channel": "email"}}
 FIELDS = {"interaction_id": "ID", "arrived_at": "Start"}
 
 

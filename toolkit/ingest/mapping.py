@@ -38,6 +38,7 @@ class FieldSpec(BaseModel):
     format: str | None = None  # strftime format for dates
     excel_serial: bool = False  # numbers are Excel serial dates
     optional: bool = False  # a missing column leaves the field unmapped instead of failing
+    default: Any = None  # the value of a blank cell of the mapped column (a platform that leaves "no" blank)
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:

@@ -81,10 +81,10 @@ INTERACTIONS = Dataset(
         _f("acw_s", "float", lo=0),
         _f("handle_s", "float", lo=0),
         _f("abandoned", "bool"),
-        _f("transfers", "int", lo=0, default=0),
+        _f("transfers", "int", lo=0),  # null when the export has none: never a silent 0
         _f("resolved", "bool"),
         _f("first_contact_resolved", "bool"),
-        _f("complaint", "bool", default=False),
+        _f("complaint", "bool"),  # null when the export has none
         _f("contained", "bool"),
         _f("sla_due_at", "datetime"),
         _f("csat", "score", lo=1, hi=5),

@@ -257,7 +257,7 @@ def validated_frame(
     ds: Dataset = m.ds
     sources = source_exprs(m, headers, path)
     skip = skip_expr(m, headers, path)
-    _check_required(m, sources)  # a mapping problem, reported before any row is read
+    _check_required(m, sources, path)  # a mapping problem, reported before any row is read
     mapped = [f for f in ds.fields if f.name in sources and f.name != "source"]
     specs = m.specs()
     # Each cell is trimmed once (a string copy: the dearest step of validation) and named
@@ -269,7 +269,8 @@ def validated_frame(
         *[sources[f.name].str.strip_chars().alias(f.name + "__s") for f in mapped],
     )
     trimmed = [
-        pl.when(pl.col(f.name + "__s").str.len_bytes() > 0).then(pl.col(f.name + "__s")).alias(f.name + "__txt")
+        _with_default(pl.when(pl.col(f.name + "__s").str.len_bytes() > 0).then(pl.col(f.name + "__s")),
+                      specs[f.name].default).alias(f.name + "__txt")
         for f in mapped
     ]
     # a row whose mapped columns are all empty is a blank row: skipped, and counted as such
@@ -335,7 +336,18 @@ def validated_frame(
     )
 
 
-def _check_required(m: Mapping, sources: dict[str, Any]) -> None:
+def _with_default(text: Any, default: Any) -> Any:
+    """A mapped column's text with the mapping's ``default:`` in its blank cells (none: they stay null)."""
+    import polars as pl
+
+    if default is None:
+        return text
+    from toolkit.ingest.mapping import _as_text
+
+    return text.fill_null(pl.lit(_as_text(default), dtype=pl.String))
+
+
+def _check_required(m: Mapping, sources: dict[str, Any], path: Any = None) -> None:
     from toolkit.core.errors import InputError
 
     specs = {k.removesuffix("__raw") for k in sources}
@@ -348,6 +360,14 @@ def _check_required(m: Mapping, sources: dict[str, Any]) -> None:
             f"mapping '{m.name}' does not say where '{name}' (required for {m.ds.name}) comes from; "
             f"add it under fields:"
         )
+    channel = str(m.constants.get("channel", "")).lower()
+    if m.ds.name == "interactions" and channel in REALTIME_CHANNELS and not {
+        "answered", "answered_at", "talk_s", "abandoned"
+    } & specs:
+        raise InputError(
+            f"{path}: mapping '{m.name}' says every row is a {channel} contact but maps none of answered, answered_at, "
+            "talk_s: it cannot tell answered from abandoned; map one of them"
+        )
 
 
 def _derived(ds: Dataset, sources: dict[str, Any], tz: str) -> tuple[list[Any], list[tuple[Any, str, Any, Any]]]:
@@ -359,8 +379,15 @@ def _derived(ds: Dataset, sources: dict[str, Any], tz: str) -> tuple[list[Any], 
     checks: list[tuple[Any, str, Any, Any]] = []
     if ds.name == "interactions":
         arrived, answered_at, ended = pl.col("arrived_at"), pl.col("answered_at"), pl.col("ended_at")
-        answered = pl.col("answered") if "answered" in mapped else answered_at.is_not_null()
-        answered = answered.fill_null(answered_at.is_not_null())
+        # answered is read, never guessed: the flag, else an answer time, else talk time > 0,
+        # else (a feed that flags abandons only) not abandoned
+        signal = answered_at.is_not_null()
+        if "talk_s" in mapped:
+            signal = signal | (pl.col("talk_s") > 0).fill_null(False)
+        if "abandoned" in mapped and not {"answered_at", "talk_s"} & mapped:
+            signal = ~pl.col("abandoned")
+        answered = pl.col("answered") if "answered" in mapped else signal
+        answered = answered.fill_null(signal)
         realtime_in = pl.col("channel").is_in(list(REALTIME_CHANNELS)) & (pl.col("direction") == "inbound")
         abandoned = pl.col("abandoned") if "abandoned" in mapped else None
         abandoned = (abandoned.fill_null(realtime_in & ~answered) if abandoned is not None
@@ -379,7 +406,13 @@ def _derived(ds: Dataset, sources: dict[str, Any], tz: str) -> tuple[list[Any], 
             wait_s.alias("wait_s"),
             handle_s.alias("handle_s"),
         ]
-        checks = [
+        checks = []
+        if not {"answered", "answered_at", "talk_s", "abandoned"} & mapped:
+            # nothing in the export tells answered from abandoned: a queued contact cannot be judged
+            checks.append((realtime_in, "answered", pl.col("channel"),
+                           "a {} contact, but the mapping maps none of answered, answered_at, talk_s: "
+                           "cannot tell answered from abandoned; map one of them"))
+        checks += [
             ((answered_at < arrived), "answered_at", answered_at,
              "answered before arrival (answered_at is earlier than arrived_at)"),
             ((ended < arrived), "ended_at", ended, "ended before arrival (ended_at is earlier than arrived_at)"),

@@ -27,20 +27,49 @@ def count_of(mask: Callable[[], pl.Expr]) -> Aggs:
 
 
 def ratio_of(
-    num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr], scale: float = 1.0
+    num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr], scale: float = 1.0,
+    *, needs: str | None = None,
 ) -> Aggs:
+    """hits ÷ n over the rows of ``den``; with ``needs``, only rows where that field is known count.
+
+    An export without the field (``complaint``, ``transfers``) then gives n = 0 and a null rate,
+    never 0 %; ``_base`` keeps how many rows would have counted, for the note that says why.
+    """
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        n = den(d).fill_null(False).sum()
-        hits = (num(d) & den(d)).fill_null(False).sum()
-        return {"value": hits * scale / n, "n": n, "_successes": hits}
+        base = den(d).fill_null(False)
+        out: dict[str, pl.Expr] = {}
+        if needs is not None:
+            out["_base"] = base.sum()
+            base = base & known(needs)
+        n = base.sum()
+        hits = (num(d) & base).fill_null(False).sum()
+        return {**out, "value": hits * scale / n, "n": n, "_successes": hits}
 
     return aggs
 
 
-def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quantiles: bool = False) -> Aggs:
+def pl_col(name: str) -> pl.Expr:
+    """One canonical column (the registry imports Polars only when a KPI is computed)."""
+    import polars as pl
+
+    return pl.col(name)
+
+
+def known(field: str) -> pl.Expr:
+    """The row has a value for ``field`` (a column the export did not map is null throughout)."""
+    import polars as pl
+
+    return pl.col(field).is_not_null()
+
+
+def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quantiles: bool = False,
+            base: Callable[[], pl.Expr] | None = None) -> Aggs:
+    """Mean of the non-null ``values``; ``base`` counts the rows that would count if the value were known."""
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
         v = values(d)
         out = {"value": v.mean(), "n": v.count()}
+        if base is not None:
+            out["_base"] = base().fill_null(False).sum()
         if sd:
             out["_sd"] = v.std()
         if quantiles:
@@ -94,9 +123,12 @@ def wait_where(mask: Callable[[Definitions], pl.Expr]) -> Callable[[Definitions]
 
 def service_level_aggs(d: Definitions) -> dict[str, pl.Expr]:
     queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
-    n = queued.sum()
-    fast = (x.answered() & (x.wait_s() <= d.service_level_threshold_s)).fill_null(False).sum()
-    return {"value": fast / n, "n": n, "_successes": fast}
+    # a contact whose wait is unknown cannot be judged: it leaves the denominator (an export
+    # without wait times gives a null service level, never 0 %)
+    judged = queued & x.wait_s().is_not_null()
+    n = judged.sum()
+    fast = (judged & x.answered() & (x.wait_s() <= d.service_level_threshold_s)).fill_null(False).sum()
+    return {"value": fast / n, "n": n, "_successes": fast, "_base": queued.sum()}
 
 
 def abandon_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:
@@ -167,9 +199,15 @@ def qa_critical_aggs(d: Definitions) -> dict[str, pl.Expr]:
 
 
 def self_service_aggs(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
     kept = x.contained().fill_null(False).sum()
     agent = x.handled().fill_null(False).sum()
-    return {"value": kept / (kept + agent), "n": kept + agent, "_successes": kept}
+    # without a single IVR session whose outcome is known, the share is unknown, not 0 %
+    sessions = x.ivr_session().fill_null(False) & known("contained")
+    has_ivr = sessions.any()
+    n = pl.when(has_ivr).then(kept + agent).otherwise(0)
+    return {"value": kept / n, "n": n, "_successes": kept, "_base": agent}
 
 
 def resolution_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:

@@ -354,6 +354,10 @@ def _kpi_value(
     if spec.is_count:
         value = int(value or 0)
     elif n == 0 or value is None:
+        base = int(get("_base") or 0)
+        if spec.needs and base:
+            # rows were there, the field was not: say which column the export lacks
+            note = note or f"not in the data: no {spec.needs} for these {base} contacts (the export has no such column)"
         return KpiValue(None, n, note=note or spec.empty_note, extra=extra)
     for name in ("median", "p90", "mean"):
         if f"{k}:{name}" in row:

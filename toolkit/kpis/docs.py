@@ -17,6 +17,15 @@ points −100…100 and durations are seconds; only tables and reports format th
 A value whose inputs are absent is `null` with a note, never 0; a value resting on
 fewer than `min_sample` observations is flagged `small_sample`.
 
+**Absent is null.** A field the export does not have is null in the store, never a
+default. A KPI that needs it (`transfers` for `transfer_rate`, `complaint` for
+`complaint_rate`, `hold_s`, `acw_s`, `talk_s` for their averages, `wait_s` for
+`asa_s` and `service_level`, `contained` for `self_service_rate`) counts only the
+rows that have it, and is null with the note "not in the data: no FIELD for these N
+contacts" when none has; a null KPI leaves the composite score and the rankings.
+Only `aht_s` counts a missing part of handle time as 0 beside a present one. A
+mapping may give `default:` for blank cells of a column it does map.
+
 """
 
 DIRECTION = {"up": "higher is better", "down": "lower is better", "none": "—"}

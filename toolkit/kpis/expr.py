@@ -143,13 +143,19 @@ def sla_met() -> pl.Expr:
 
 def complaint() -> pl.Expr:
     pl = _pl()
-    return contact() & pl.col("complaint").fill_null(False)
+    return contact() & pl.col("complaint").fill_null(False)  # the base (ratio_of needs=) requires it known
 
 
 def contained() -> pl.Expr:
     """An IVR/self-service session of the period finished without an agent."""
     pl = _pl()
     return pl.col("_p") & inbound() & (pl.col("channel") == "ivr") & pl.col("contained").fill_null(False)
+
+
+def ivr_session() -> pl.Expr:
+    """An inbound IVR/self-service session of the period (contained or not)."""
+    pl = _pl()
+    return pl.col("_p") & inbound() & (pl.col("channel") == "ivr")
 
 
 def transferred() -> pl.Expr:

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from toolkit.kpis import expr as x
-
-if TYPE_CHECKING:
-
-    pass
 from toolkit.kpis.aggs import (
     Aggs,
     abandon_rate_aggs,
@@ -30,6 +26,7 @@ from toolkit.kpis.aggs import (
     mean_of,
     median_of,
     nps_aggs,
+    pl_col,
     qa_critical_aggs,
     ratio_of,
     resolution_rate_aggs,
@@ -65,6 +62,9 @@ class Kpi:
     # The time that puts a row in the period and in its month/day/hour group: arrival for
     # most KPIs; SLA compliance counts tickets by when they fall due (kpis.md).
     time_field: Literal["arrived_at", "sla_due_at"] = "arrived_at"
+    # The canonical field the KPI cannot do without: rows where it is null leave the KPI, and a
+    # KPI none of whose rows has it is null with a note naming it (an export without the column).
+    needs: str | None = None
 
     @property
     def is_count(self) -> bool:
@@ -169,6 +169,7 @@ REGISTRY: dict[str, Kpi] = {
             "在服务水平阈值内接通量 ÷ (呼入量 − 短时放弃量)",
             service_level_aggs,
             "no phone or chat contacts offered",
+            needs="wait_s",
         ),
         _K(
             "asa_s",
@@ -179,8 +180,9 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "mean wait_s over answered contacts",
             "已接通呼入的平均等待时长",
-            mean_of(wait_where(lambda d: x.answered())),
+            mean_of(wait_where(lambda d: x.answered()), base=x.answered),
             "no answered contacts",
+            needs="wait_s",
         ),
         _K(
             "abandon_rate",
@@ -225,10 +227,11 @@ REGISTRY: dict[str, Kpi] = {
             "down",
             "seconds",
             IX,
-            "mean talk_s over handled contacts",
+            "mean talk_s over handled contacts that have it",
             "已处理交互的平均通话时长",
-            mean_of(masked(x.handled, lambda: x.handle_part("talk_s"))),
-            "no handled contacts with handle time",
+            mean_of(masked(x.handled, lambda: pl_col("talk_s")), base=x.handled),
+            "no handled contacts",
+            needs="talk_s",
         ),
         _K(
             "avg_hold_s",
@@ -237,10 +240,11 @@ REGISTRY: dict[str, Kpi] = {
             "down",
             "seconds",
             IX,
-            "mean hold_s over handled contacts",
+            "mean hold_s over handled contacts that have it",
             "已处理交互的平均保持时长",
-            mean_of(masked(x.handled, lambda: x.handle_part("hold_s"))),
-            "no handled contacts with handle time",
+            mean_of(masked(x.handled, lambda: pl_col("hold_s")), base=x.handled),
+            "no handled contacts",
+            needs="hold_s",
         ),
         _K(
             "avg_acw_s",
@@ -249,10 +253,11 @@ REGISTRY: dict[str, Kpi] = {
             "down",
             "seconds",
             IX,
-            "mean acw_s over handled contacts",
+            "mean acw_s over handled contacts that have it",
             "已处理交互的平均话后处理时长",
-            mean_of(masked(x.handled, lambda: x.handle_part("acw_s"))),
-            "no handled contacts with handle time",
+            mean_of(masked(x.handled, lambda: pl_col("acw_s")), base=x.handled),
+            "no handled contacts",
+            needs="acw_s",
         ),
         _K(
             "transfer_rate",
@@ -263,8 +268,9 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "answered contacts with transfers > 0 ÷ answered contacts (phone and chat)",
             "有转接的接通量 ÷ 接通量(电话与在线咨询)",
-            ratio_of(lambda d: x.transferred(), lambda d: x.answered()),
+            ratio_of(lambda d: x.transferred(), lambda d: x.answered(), needs="transfers"),
             "no answered contacts",
+            needs="transfers",
         ),
         _K(
             "resolution_rate",
@@ -338,8 +344,9 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "contacts with a complaint ÷ contacts",
             "投诉交互 ÷ 交互总量",
-            ratio_of(lambda d: x.complaint(), lambda d: x.contact()),
+            ratio_of(lambda d: x.complaint(), lambda d: x.contact(), needs="complaint"),
             NO_CONTACTS,
+            needs="complaint",
         ),
         _K(
             "self_service_rate",
@@ -352,6 +359,7 @@ REGISTRY: dict[str, Kpi] = {
             "自助完成的IVR会话 ÷ (自助完成 + 坐席处理的交互)",
             self_service_aggs,
             "no IVR sessions or handled contacts",
+            needs="contained",
         ),
         # --- workforce
         _K(
