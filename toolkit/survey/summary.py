@@ -604,10 +604,10 @@ def summary_command(
         frames = {name: scan_dataset(config, name) for name in ("surveys", "interactions")}
         where = "the store"
     check_period_has_surveys(frames["surveys"], p, where, config.timezone)
-    extra = config.path("surveys/themes.yaml") if input_file is None else None
-    return survey_summary(
-        frames, p, by=by, config=config, mask=mask, themes_extra=extra if extra and extra.is_file() else None
-    )
+    from toolkit.survey.themes import workspace_themes_file
+
+    extra = workspace_themes_file(config) if input_file is None else None
+    return survey_summary(frames, p, by=by, config=config, mask=mask, themes_extra=extra)
 
 
 def followups_command(
@@ -708,9 +708,9 @@ def print_summary(summary: SurveySummary, locale: str = "en", tz: str = "UTC") -
     """The terminal view of ``cxtk survey summary`` in ``locale`` (``en`` or ``zh-CN``)."""
     from rich.cells import cell_len
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as escape
     from toolkit.kpis.registry import REGISTRY
     from toolkit.report.fmt import Formatter
     from toolkit.report.labels import kpi_name, label
@@ -777,9 +777,9 @@ def print_summary(summary: SurveySummary, locale: str = "en", tz: str = "UTC") -
 
 
 def _print_themes(console: Any, summary: SurveySummary, locale: str, fmt: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as escape
     from toolkit.report.labels import label
 
     if not summary.themes:
@@ -815,9 +815,9 @@ _STATUS_ZH = {"overdue": "已逾期", "open": "待回访", "done late": "逾期�
 def print_followups(items: pl.DataFrame, period_label: str, locale: str = "en", tz: str = "UTC") -> None:
     """The follow-up list as a table, most urgent first, status in colour."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as escape
     from toolkit.report.labels import label
 
     console = Console()
