@@ -85,7 +85,8 @@ def test_mask_expr_matches_mask_text_row_for_row():
 
 
 _alphabet = st.sampled_from(
-    list("0123456789") * 4 + list(" -+@.#xX号元¥,:") + ["13", "86", "0086", "a", "com"]
+    list("0123456789") * 4 + list(" -+@.#xX号元¥,:()") + ["13", "86", "0086", "a", "com"]
+    + list("０１３８９") + list("－．　（）＋Ｘ")  # full-width digits and separators
 )
 
 

@@ -29,7 +29,9 @@ def main(argv: list[str] | None = None) -> None:
     except CxtkError as exc:
         if state.verbose or os.environ.get("CXTK_DEBUG") == "1":
             raise
-        print(f"Error: {exc}", file=sys.stderr)
+        from toolkit.core.safety import terminal_text
+
+        print(f"Error: {terminal_text(exc)}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)

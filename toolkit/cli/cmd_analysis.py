@@ -75,6 +75,7 @@ def compare_cmd(
     from rich.console import Console
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text, terminal_text
     from toolkit.kpis.table import human, human_gap
 
     base = result.baseline_period["label"] if result.baseline_period else result.against
@@ -82,7 +83,7 @@ def compare_cmd(
         title = f"{p.label} against {result.against} ({base})"
         if g.keys:
             title += " — " + ", ".join(f"{k}={v}" for k, v in g.keys.items())
-        t = Table(title=title)
+        t = Table(title=markup_text(title))
         for col in ("KPI", "value", "baseline", "change", "direction", "significant"):
             t.add_column(col, justify="left" if col in ("KPI", "direction") else "right")
         for k, c in g.kpis.items():
@@ -96,7 +97,7 @@ def compare_cmd(
         Console().print(t)
     for n in result.notes:
         if not state.quiet:
-            typer.echo(n, err=True)
+            typer.echo(terminal_text(n), err=True)
 
 
 @app.command("anomalies")
@@ -118,21 +119,23 @@ def anomalies_cmd(
     from rich.console import Console
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as m
+
     console = Console()
     for item in r.special_reviews:
-        console.print(f"[bold red]special review[/] {item['text']} — top topic {item['top_topic']}, "
-                      f"queue {item['top_queue']}")
+        console.print(f"[bold red]special review[/] {m(item['text'])} — top topic {m(item['top_topic'])}, "
+                      f"queue {m(item['top_queue'])}")
     for o in r.outages:
-        console.print(f"[yellow]outage excluded[/] {o['start']} – {o['end']} {o['reason']}: "
+        console.print(f"[yellow]outage excluded[/] {m(o['start'])} – {m(o['end'])} {m(o['reason'])}: "
                       f"{o['contacts_excluded']} contacts left out of the KPIs")
     for line in r.data_checks:
-        console.print(f"[yellow]{line}[/]")
+        console.print(f"[yellow]{m(line)}[/]")
     t = Table(title=f"Anomalies {p.label} (median ± 3.5 × MAD of the trailing 28 days, same kind of day)")
     for col in ("when", "metric", "value", "usual", "band"):
         t.add_column(col, justify="left" if col in ("when", "metric") else "right")
     for a in r.anomalies.iter_rows(named=True):
         when = a["t"].strftime("%Y-%m-%d %a") if a["grain"] == "day" else a["t"].strftime("%Y-%m-%d %H:00 (phone)")
         fmt_v = (lambda v: f"{v * 100:.1f} %") if a["metric"] == "abandon_rate" else (lambda v: f"{v:.1f}")
-        t.add_row(when, a["metric"], fmt_v(a["value"]), fmt_v(a["median"]),
+        t.add_row(when, m(a["metric"]), fmt_v(a["value"]), fmt_v(a["median"]),
                   f"{fmt_v(max(a['low'], 0))} – {fmt_v(a['high'])}")
     console.print(t)

@@ -70,6 +70,8 @@ def print_accounting(result) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as m
+
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     title = f"{'Dry run — nothing written' if result.dry_run else 'Ingested'}: {result.dataset}"
     table = Table(title=title, title_justify="left")
@@ -77,7 +79,7 @@ def print_accounting(result) -> None:  # type: ignore[no-untyped-def]
         table.add_column(col, justify="right" if col not in ("file", "mapping", "encoding") else "left")
     for f in result.files:
         c = f.counts
-        table.add_row(Path(f.path).name, f.mapping, f.encoding or "—", *(f"{v:,}" for v in (
+        table.add_row(m(Path(f.path).name), m(f.mapping), m(f.encoding or "—"), *(f"{v:,}" for v in (
             c.read, c.accepted, c.rejected, c.duplicate, c.skipped, c.updated)))
     t = result.totals
     if len(result.files) > 1:
@@ -95,16 +97,16 @@ def print_accounting(result) -> None:  # type: ignore[no-untyped-def]
             acc[0] += lc.get("accepted", lc.get("rows", 0))
             acc[1] += lc.get("duplicate", 0)
     for name, (accepted, duplicate) in linked.items():
-        console.print(f"Also {accepted:,} linked {name} rows from ratings carried on the export"
+        console.print(f"Also {accepted:,} linked {m(name)} rows from ratings carried on the export"
                       + (f" ({duplicate:,} already stored)" if duplicate else ""))
     for f in result.files:
         if f.counts.rejected:
             where = f.rejects_file or "(not written: dry run)"
-            console.print(f"[yellow]{Path(f.path).name}: {f.counts.rejected:,} rejected rows → {where}[/yellow]")
+            console.print(f"[yellow]{m(Path(f.path).name)}: {f.counts.rejected:,} rejected rows → {m(where)}[/yellow]")
             for r in f.first_rejects[:3]:
-                console.print(f"  line {r['__line']}, {r['__field']}: {r['__reason']}")
+                console.print(f"  line {r['__line']}, {m(r['__field'])}: {m(r['__reason'])}")
     if result.store:
-        console.print(f"Store: {result.store}  ({result.seconds:.1f} s)")
+        console.print(f"Store: {m(result.store)}  ({result.seconds:.1f} s)")
 
 
 class _progress:
@@ -119,9 +121,11 @@ class _progress:
             return lambda _msg: None
         from rich.console import Console
 
+        from toolkit.core.safety import markup_text
+
         self._status = Console(stderr=True).status("starting…")
         self._status.__enter__()
-        return lambda msg: self._status.update(msg)
+        return lambda msg: self._status.update(markup_text(msg))
 
     def __exit__(self, *exc: object) -> None:
         if self._status is not None:

@@ -54,6 +54,11 @@ def kpi(
     mapping: Annotated[
         str | None, typer.Option("--mapping", help="Mapping name or file for --input.")
     ] = None,
+    no_mask: Annotated[
+        bool,
+        typer.Option("--no-mask", help="Write team, queue and topic names unmasked (phone numbers, e-mails): "
+                                       "internal use only."),
+    ] = False,
 ) -> None:
     """KPIs for a period, optionally grouped, against the targets of cxtk.yaml.
 
@@ -71,19 +76,20 @@ def kpi(
     )
     if fmt == KpiFormat.table:
         from toolkit.kpis.table import print_table
+        from toolkit.report.export import masked_result
 
-        print_table(result)
+        print_table(result if no_mask else masked_result(result))
         if out is not None:
             from toolkit.core.errors import writing
             from toolkit.report.export import write_kpis
 
             with writing(out):
-                write_kpis(result, "csv" if out.suffix != ".json" else "json", out)
+                write_kpis(result, "csv" if out.suffix != ".json" else "json", out, mask=not no_mask)
         return
     from toolkit.core.errors import writing
     from toolkit.report.export import write_kpis
 
     with writing(out):
-        write_kpis(result, fmt.value, out)
+        write_kpis(result, fmt.value, out, mask=not no_mask)
     if out is not None and not state.quiet:
         typer.echo(f"wrote {out}", err=True)

@@ -17,13 +17,14 @@ def mapping_list() -> None:
     Example: cxtk mapping list
     """
     from toolkit.core.config import resolve_config
+    from toolkit.core.safety import terminal_text
     from toolkit.ingest.mapping import all_mappings, builtin_mappings
 
     config = resolve_config(state.config, required=False)
     builtin = set(builtin_mappings())
     for name, m in sorted(all_mappings(config).items(), key=lambda kv: (kv[1].dataset, kv[0])):
         origin = "built-in" if name in builtin else "workspace"
-        print(f"{name:<24} {m.dataset:<13} {origin:<9}  {m.description}")
+        print(terminal_text(f"{name:<24} {m.dataset:<13} {origin:<9}  {m.description}"))
 
 
 @mapping_app.command("show")

@@ -97,6 +97,8 @@ def summary_cmd(
     from rich.console import Console
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as m
+
     c = Console()
     pct = lambda v: "—" if v is None else f"{v * 100:.1f} %"  # noqa: E731
     num = lambda v: "—" if v is None else f"{v:.1f}"  # noqa: E731
@@ -106,27 +108,27 @@ def summary_cmd(
     for col in ("area", "mean", "reviews"):
         t.add_column(col)
     for r in s.areas.iter_rows(named=True):
-        t.add_row(f"{r['label_en']} / {r['label_zh']}", f"{r['mean']:.2f}" if r["mean"] is not None else "—", str(r["n"]))
+        t.add_row(m(f"{r['label_en']} / {r['label_zh']}"), f"{r['mean']:.2f}" if r["mean"] is not None else "—", str(r["n"]))
     c.print(t)
     t = Table(title="Problems by category")
     for col in ("category", "count", "share", "minor", "major", "critical"):
         t.add_column(col)
     for r in s.problems.iter_rows(named=True):
-        t.add_row(r["issue_category"], str(r["count"]), pct(r["share"]), str(r["minor"]), str(r["major"]),
+        t.add_row(m(r["issue_category"]), str(r["count"]), pct(r["share"]), str(r["minor"]), str(r["major"]),
                   str(r["critical"]))
     c.print(t)
     if s.groups is not None:
-        t = Table(title="By " + ", ".join(_split(by)))
+        t = Table(title=m("By " + ", ".join(_split(by))))
         for col in (*_split(by), "reviews", "score", "pass rate", "critical/100"):
-            t.add_column(col)
+            t.add_column(m(col))
         for r in s.groups.iter_rows(named=True):
-            t.add_row(*[str(r[b]) for b in _split(by)], str(r["reviews"]), num(r["score_mean"]),
+            t.add_row(*[m(r[b]) for b in _split(by)], str(r["reviews"]), num(r["score_mean"]),
                       pct(r["pass_rate"]), num(r["critical_per_100"]))
         c.print(t)
     t = Table(title="Agents (highest score first)")
     for col in ("agent", "team", "reviews", "score", "pass rate", "critical"):
         t.add_column(col)
     for r in s.by_agent.iter_rows(named=True):
-        t.add_row(str(r["agent_id"]), str(r.get("team")), str(r["reviews"]), num(r["score_mean"]),
+        t.add_row(m(r["agent_id"]), m(r.get("team")), str(r["reviews"]), num(r["score_mean"]),
                   pct(r["pass_rate"]), str(r["critical"]))
     c.print(t)

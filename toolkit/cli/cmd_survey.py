@@ -93,6 +93,11 @@ def summary(
         mapping=mapping,
         mask=not no_mask,
     )
+    if not no_mask:  # free-text group keys (team, queue, topic) like the comments
+        from toolkit.core.privacy import mask_keys
+
+        for g in [*result.groups, *result.result.groups]:
+            g.keys = mask_keys(g.keys)
     if fmt == SummaryFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
@@ -140,6 +145,11 @@ def followups(
     with writing(out):
         text = write_followups(items, fmt.value, out)
     if text is not None:
-        typer.echo(text, nl=False)
+        import sys
+
+        from toolkit.core.safety import terminal_text
+
+        # a terminal shows escape sequences in the comments as text, never runs them; a pipe gets the data
+        typer.echo(terminal_text(text) if sys.stdout.isatty() else text, nl=False)
     elif not state.quiet:
         typer.echo(f"wrote {out} ({items.height} follow-ups)", err=True)

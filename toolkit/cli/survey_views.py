@@ -91,9 +91,9 @@ def print_summary(summary: SurveySummary, locale: str = "en", tz: str = "UTC") -
     """The terminal view of ``cxtk survey summary`` in ``locale`` (``en`` or ``zh-CN``)."""
     from rich.cells import cell_len
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as escape
     from toolkit.kpis.registry import REGISTRY
     from toolkit.report.fmt import Formatter
     from toolkit.report.labels import kpi_name, label
@@ -162,9 +162,9 @@ def print_summary(summary: SurveySummary, locale: str = "en", tz: str = "UTC") -
 
 
 def _print_themes(console: Any, summary: SurveySummary, locale: str, fmt: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as escape
     from toolkit.report.labels import label
 
     if not summary.themes:
@@ -200,9 +200,9 @@ _STATUS_ZH = {"overdue": "已逾期", "open": "待回访", "done late": "逾期�
 def print_followups(items: pl.DataFrame, period_label: str, locale: str = "en", tz: str = "UTC") -> None:
     """The follow-up list as a table, most urgent first, status in colour."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
+    from toolkit.core.safety import markup_text as escape
     from toolkit.report.labels import label
 
     console = Console()

@@ -43,8 +43,9 @@ def human_gap(kpi_id: str, gap: float | None) -> str:
 def print_table(result: KpiResult) -> None:
     """Print one table per group (KPI, value, n, target, achievement, gap, note)."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+
+    from toolkit.core.safety import markup_text as escape
 
     console = Console()
     for g in result.groups:

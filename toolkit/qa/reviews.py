@@ -220,17 +220,25 @@ def qa_worksheet(sample: pl.DataFrame, *, prefix: str = "QA") -> pl.DataFrame:
 
 
 def write_worksheet(sheet: pl.DataFrame, out: Path) -> Path:
-    """CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX by suffix; formula-like text neutralised."""
-    from toolkit.core.safety import neutralise_formulas
+    """CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX by suffix; formula-like text neutralised,
+    and no text turned into a hyperlink (``http://…``, ``file:///…`` stay text)."""
+    from toolkit.core.privacy import mask_columns
+    from toolkit.core.safety import neutralise_formulas, xlsx_workbook
 
     out = Path(out)
-    safe = neutralise_formulas(sheet)
+    # the contact's topic is context to read, masked like any free text; the QA columns are read back
+    # by `cxtk ingest qa` and stay as stored
+    safe = neutralise_formulas(mask_columns(sheet, {"topic"}))
     out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
     if suffix == ".csv":
         safe.write_csv(out, include_bom=True)
     elif suffix == ".xlsx":
-        safe.write_excel(out, worksheet="review", autofit=True)
+        wb = xlsx_workbook(out, {"nan_inf_to_errors": True})
+        try:
+            safe.write_excel(wb, worksheet="review", autofit=True)
+        finally:
+            wb.close()
     else:
         raise CxtkError(f"{out}: write the worksheet as .csv or .xlsx")
     return out

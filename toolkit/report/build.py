@@ -80,6 +80,19 @@ class ReportContext:
             self._memo[key] = make()
         return self._memo[key]
 
+    def themes_file(self):
+        """The workspace's ``surveys/themes.yaml`` (None without one): the same file ``cxtk survey
+        summary`` reads, so a report finds the same themes in the same comments."""
+        from toolkit.survey.themes import workspace_themes_file
+
+        return workspace_themes_file(self.config)
+
+    def themes(self):
+        """The comment themes of this workspace (shipped + ``themes_file()``), loaded once per report."""
+        from toolkit.survey.themes import workspace_themes
+
+        return self.memo("workspace_themes", lambda: workspace_themes(self.config))
+
     def style(self):
         """The chart style: brand colours, the report's font."""
         from toolkit.report.charts import ChartStyle

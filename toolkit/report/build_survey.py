@@ -67,7 +67,8 @@ def survey_summary_of(ctx: b.ReportContext):
     """``survey.survey_summary`` of the report's period (masked), once per report."""
     from toolkit.survey.summary import survey_summary
 
-    return ctx.memo("survey_summary", lambda: survey_summary(ctx.frames, ctx.period, config=ctx.config, mask=True))
+    return ctx.memo("survey_summary", lambda: survey_summary(ctx.frames, ctx.period, config=ctx.config, mask=True,
+                                                            themes_extra=ctx.themes_file()))
 
 
 def significance_table(ctx: b.ReportContext, summary) -> Table | None:

@@ -50,9 +50,18 @@ def _config(style: ChartStyle) -> dict[str, Any]:
 
 
 def render_svg(spec: dict[str, Any], style: ChartStyle) -> str:
-    """Render a Vega-Lite spec to SVG text with the report's font and sizes applied."""
+    """Render a Vega-Lite spec to SVG text with the report's font and sizes applied (an HTML table
+    instead when it has more categories than ``chart_table.MAX_CATEGORIES``)."""
     import vl_convert as vlc
 
+    from toolkit.core.privacy import mask_text
+    from toolkit.core.safety import chart_label, chart_text
+    from toolkit.report.chart_table import overflow_table
+
+    # Every label: PII masked as in the rest of the report, control characters out (they abort vl-convert).
+    spec = chart_text(spec, lambda s: chart_label(mask_text(s)))
+    if (table := overflow_table(spec)) is not None:  # too many categories to draw (or for vl-convert's stack)
+        return table
     spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "config": _config(style), **spec}
     svg = vlc.vegalite_to_svg(spec)
     # Drop any XML prolog: the SVG is inlined in HTML.

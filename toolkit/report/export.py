@@ -2,7 +2,9 @@
 
 Data units stay data units (fractions, points, seconds); only XLSX formats
 rates as percentages for reading. CSV and XLSX neutralise formula injection in
-text cells (``toolkit.core.safety``); numbers stay numbers.
+text cells (``toolkit.core.safety``); numbers stay numbers. Free-text group keys
+(team, queue, topic…; ``core.privacy.FREE_TEXT_FIELDS``) and notes are PII-masked
+unless ``mask=False`` (``cxtk kpi --no-mask``); ids and numbers are kept.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ Format = Literal["csv", "xlsx", "parquet", "json"]
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet", "json")
 
 
-def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None) -> None:
-    """Write ``result`` in ``fmt`` to ``out`` (stdout for csv/json when out is None)."""
+def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None, *, mask: bool = True) -> None:
+    """Write ``result`` in ``fmt`` to ``out`` (stdout for csv/json when out is None), free text masked."""
     if fmt not in FORMATS:
         raise CxtkError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     if fmt in ("xlsx", "parquet") and out is None:
         raise CxtkError(f"--format {fmt} writes a file: give it with --out FILE.{fmt}")
     if out is not None and out.parent and not out.parent.exists():
         raise CxtkError(f"{out}: folder {out.parent} does not exist")
+    if mask:
+        result = masked_result(result)
     if fmt == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
         _write_text(text + "\n", out)
@@ -43,22 +47,33 @@ def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None) -> None:
         write_xlsx(result, out)  # type: ignore[arg-type]
 
 
+def masked_result(result: KpiResult) -> KpiResult:
+    """A copy of ``result`` with its free-text group keys and its notes PII-masked."""
+    from dataclasses import replace
+
+    from toolkit.core.privacy import mask_keys, mask_text
+
+    return replace(result, groups=[replace(g, keys=mask_keys(g.keys)) for g in result.groups],
+                   notes=[mask_text(n) or "" for n in result.notes])
+
+
 def _write_text(text: str, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(text)
+        from toolkit.core.safety import terminal_text
+
+        # a terminal shows escape sequences in the data as text, never runs them; a pipe gets the data
+        sys.stdout.write(terminal_text(text) if sys.stdout.isatty() else text)
     else:
         out.write_text(text, encoding="utf-8")
 
 
 def write_xlsx(result: KpiResult, out: Path) -> None:
     """A formatted workbook: header style, frozen header, widths, percent format for rate rows."""
-    import xlsxwriter
-
-    from toolkit.core.safety import neutralise_text
+    from toolkit.core.safety import neutralise_text, xlsx_workbook
     from toolkit.kpis.registry import REGISTRY
 
     frame = result.to_frame()
-    wb = xlsxwriter.Workbook(str(out))
+    wb = xlsx_workbook(out)
     try:
         ws = wb.add_worksheet("KPIs")
         head = wb.add_format({"bold": True, "bg_color": "#0B5FFF", "font_color": "#FFFFFF", "border": 1})

@@ -33,7 +33,8 @@ def unhappy_themes(ctx: b.ReportContext) -> list[str]:
 def _theme_summary(ctx: b.ReportContext, surveys, examples: int = 3) -> list[dict[str, Any]]:
     from toolkit.survey.themes import theme_summary
 
-    df = theme_summary(surveys, low_score_max=ctx.config.definitions.low_score_max, examples=examples, mask=True)
+    df = theme_summary(surveys, low_score_max=ctx.config.definitions.low_score_max, examples=examples, mask=True,
+                       themes=ctx.themes())
     return df.to_dicts()
 
 
@@ -49,7 +50,8 @@ def voc_section(ctx: b.ReportContext) -> VocSection | Absent:
     if ctx.frames.get("surveys") is None:
         return Absent(ctx.t("absent.surveys"))
     # the themes alone: the rest of the survey summary (word segmentation above all) costs seconds
-    themes = ctx.memo("themes", lambda: period_themes(ctx.frames, ctx.period, config=ctx.config, mask=True))
+    themes = ctx.memo("themes", lambda: period_themes(ctx.frames, ctx.period, config=ctx.config, mask=True,
+                                                      themes_extra=ctx.themes_file()))
     rows = [r for r in themes if r["count"]][:VOC_THEMES]
     if not rows:
         return Absent(ctx.t("absent.comments"))

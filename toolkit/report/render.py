@@ -123,8 +123,20 @@ def _brand_colours(brand: Any) -> dict[str, str]:
     return colours
 
 
-def make_env(template_dirs: Iterable[Path] | None = None):
-    """A Jinja2 environment: autoescape on, the given folders searched before the built-in templates."""
+def _masked(value: Any) -> Any:
+    """Jinja ``finalize``: every text a template writes goes out PII-masked (markup, i.e. our own
+    chart SVG, is masked where it is made: ``charts.render_svg``)."""
+    from markupsafe import Markup
+
+    from toolkit.core.privacy import mask_text
+
+    return mask_text(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+def make_env(template_dirs: Iterable[Path] | None = None, *, mask: bool = True):
+    """A Jinja2 environment: autoescape on, the given folders searched before the built-in templates;
+    with ``mask`` every ``{{ … }}`` text is PII-masked (``core.privacy``): team, queue, topic, agent,
+    action and QA category names as well as comments, whatever section or template shows them."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     dirs = [Path(d) for d in (template_dirs or [])] + [builtin_template_dir()]
@@ -134,12 +146,14 @@ def make_env(template_dirs: Iterable[Path] | None = None):
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_masked if mask else None,
     )
     env.tests["absent"] = lambda v: type(v).__name__ == "Absent"
     return env
 
 
-def render_html(template_name: str, vm: Any, *, locale: str, template_dirs: list[Path] | None = None) -> str:
+def render_html(template_name: str, vm: Any, *, locale: str, template_dirs: list[Path] | None = None,
+                mask: bool = True) -> str:
     """Render ``template_name`` (e.g. ``"monthly.html"``) with view model ``vm`` to an HTML string.
 
     Parameters
@@ -148,6 +162,7 @@ def render_html(template_name: str, vm: Any, *, locale: str, template_dirs: list
     vm: a view model (``toolkit.report.viewmodel``); its ``meta`` drives the page furniture.
     locale: ``"en"`` or ``"zh-CN"`` (labels, page footer, font).
     template_dirs: folders whose templates override the built-in ones by name (workspace ``templates:``).
+    mask: PII-mask every text the templates write (reports always do; ``False`` is for tests and debugging).
 
     Returns
     -------
@@ -157,7 +172,7 @@ def render_html(template_name: str, vm: Any, *, locale: str, template_dirs: list
 
     meta = vm.meta
     brand = meta.brand
-    env = make_env(template_dirs)
+    env = make_env(template_dirs, mask=mask)
     try:
         template = env.get_template(template_name)
     except TemplateNotFound as exc:

@@ -221,21 +221,21 @@ def followups(
     ``followup_hours``. ``status``: ``done in time`` (followed up at or before
     ``due_at``), ``done late``, ``open`` (not yet, ``now`` < ``due_at``),
     ``overdue`` (not yet, ``now`` ≥ ``due_at``). Sorted overdue, open, done late,
-    done in time, then by ``due_at``. Comments are PII-masked unless ``mask=False``.
+    done in time, then by ``due_at``. Comments and team names are PII-masked unless ``mask=False``.
 
     Example: ``followups(store.surveys, store.interactions, cfg.definitions,
     datetime.now(UTC), date(2026, 10, 1), date(2026, 10, 31))``.
     """
     import polars as pl
 
-    from toolkit.core.privacy import mask_expr
+    from toolkit.core.privacy import mask_columns
 
     items = _items(surveys, interactions, defs, now, period_start, period_end)
     rank = pl.col("status").replace_strict(
         list(STATUS_ORDER), list(range(len(STATUS_ORDER))), return_dtype=pl.Int8
     )
     return (
-        items.with_columns(comment=mask_expr(pl.col("comment")) if mask else pl.col("comment"))
+        (mask_columns(items) if mask else items)
         .sort([rank, pl.col("due_at"), pl.col("interaction_id"), pl.col("response_id")], nulls_last=True)
         .select(_COLUMNS)
         .collect()

@@ -69,10 +69,10 @@ def summary_command(
         frames = {name: scan_dataset(config, name) for name in ("surveys", "interactions")}
         where = "the store"
     check_period_has_surveys(frames["surveys"], p, where, config.timezone)
-    extra = config.path("surveys/themes.yaml") if input_file is None else None
-    return survey_summary(
-        frames, p, by=by, config=config, mask=mask, themes_extra=extra if extra and extra.is_file() else None
-    )
+    from toolkit.survey.themes import workspace_themes_file
+
+    extra = workspace_themes_file(config) if input_file is None else None
+    return survey_summary(frames, p, by=by, config=config, mask=mask, themes_extra=extra)
 
 
 def followups_command(

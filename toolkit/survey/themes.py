@@ -1,7 +1,9 @@
 """Themes of customer comments: a bilingual keyword dictionary, theme counts, frequent terms.
 
 The dictionary ships as ``surveys/themes.yaml`` (each theme: an English and a
-Chinese label and its keywords); a workspace file adds themes or keywords.
+Chinese label and its keywords); a workspace file adds themes or keywords: the
+workspace's own ``surveys/themes.yaml`` (``workspace_themes_file``), read by
+``cxtk survey summary`` and by every report alike.
 Tagging is one case-insensitive ``str.contains`` per theme over the comment
 column, so it runs in Polars at any volume. Keyword forms:
 
@@ -28,6 +30,11 @@ from toolkit.core.resources import asset_dir
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from toolkit.core.config import Config
+
+#: Where a workspace keeps its own themes, relative to its cxtk.yaml.
+WORKSPACE_THEMES = "surveys/themes.yaml"
 
 __all__ = [
     "Theme",
@@ -113,6 +120,18 @@ def _config_error(path: Path, exc: ValidationError) -> ConfigError:
     key = ".".join(str(p) for p in err["loc"])
     msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
     return ConfigError(f"{path}: theme key '{key}': {msg}")
+
+
+def workspace_themes_file(config: Config) -> Path | None:
+    """The workspace's ``surveys/themes.yaml`` when it exists (else None): the ``extra`` of
+    ``load_themes`` for anything that reads the workspace's comments."""
+    path = config.path(WORKSPACE_THEMES)
+    return path if path is not None and path.is_file() else None
+
+
+def workspace_themes(config: Config) -> dict[str, Theme]:
+    """The shipped themes merged with the workspace's (``load_themes(workspace_themes_file(config))``)."""
+    return load_themes(workspace_themes_file(config))
 
 
 def load_themes(extra: Path | None = None) -> dict[str, Theme]:
