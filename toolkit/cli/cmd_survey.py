@@ -124,6 +124,7 @@ def followups(
     Example: cxtk survey followups --period 2026-10 --format xlsx --out followups.xlsx
     """
     from toolkit.core.errors import writing
+    from toolkit.core.outputs import atomic_write
     from toolkit.survey.summary import followups_command, print_followups, write_followups
 
     items, config = followups_command(period=period, now=now, config_path=state.config, mask=not no_mask)
@@ -131,11 +132,14 @@ def followups(
         shown, _ = _locale(locale)
         print_followups(items, period, shown, config.timezone)
         if out is not None:
-            with writing(out):
-                write_followups(items, "xlsx" if out.suffix.lower() == ".xlsx" else "csv", out)
+            with writing(out), atomic_write(out) as tmp:
+                write_followups(items, "xlsx" if out.suffix.lower() == ".xlsx" else "csv", tmp)
         return
-    with writing(out):
-        text = write_followups(items, fmt.value, out)
+    if out is None:
+        text = write_followups(items, fmt.value, None)
+    else:
+        with writing(out), atomic_write(out) as tmp:
+            text = write_followups(items, fmt.value, tmp)
     if text is not None:
         typer.echo(text, nl=False)
     elif not state.quiet:

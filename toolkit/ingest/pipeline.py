@@ -18,10 +18,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.core.errors import CxtkError, InputError
+from toolkit.core.errors import CxtkError, InputError, disk_problem
 from toolkit.ingest.mapping import Mapping, all_mappings, choose_mapping, resolve_mapping
 from toolkit.ingest.schema import DATASETS, Dataset, dataset, polars_schema
-from toolkit.ingest.store import DATA_FILE, Transaction, partition_dir, write_lock
+from toolkit.ingest.store import (
+    DATA_FILE,
+    Transaction,
+    partition_dir,
+    refuse_damaged,
+    store_write_error,
+    write_lock,
+)
 from toolkit.ingest.validate import reason_expr
 
 LINKED_SURVEY = "on-interaction"
@@ -59,6 +66,7 @@ class FileResult:
     rejects_file: str | None = None
     linked: dict[str, dict[str, int]] = field(default_factory=dict)
     first_rejects: list[dict[str, Any]] = field(default_factory=list)
+    months: dict[str, list[str]] = field(default_factory=dict)  # dataset -> the partitions its rows went to
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -229,6 +237,7 @@ def _merge_into_store(txn: Transaction, store_dir: Path, ds: Dataset, rows: Any,
     schema = polars_schema(ds, tz)
     month = _month_expr(ds)
     files = txn.current_files(ds)  # committed partitions, or this transaction's staged ones
+    refuse_damaged(store_dir, ds, files)
     per_file: dict[int, Counts] = {}
     has_month = "__month" in rows.collect_schema().names()
     if not files:
@@ -316,6 +325,7 @@ def _linked_surveys(valid: Any) -> Any:
 def _write_rejects(bad: Any, path: Path, out: Path) -> None:
     import polars as pl
 
+    from toolkit.core.outputs import atomic_write
     from toolkit.core.safety import neutralise_formulas
 
     frame = bad.select(
@@ -325,8 +335,8 @@ def _write_rejects(bad: Any, path: Path, out: Path) -> None:
         pl.col("__value").alias("value"),
         reason_expr().alias("reason"),
     ).collect()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    neutralise_formulas(frame).write_csv(out)
+    with atomic_write(out, make_parents=True) as tmp:
+        neutralise_formulas(frame).write_csv(tmp)
 
 
 # --- the public entry point ----------------------------------------------------------------------
@@ -365,7 +375,12 @@ def ingest_files(
             raise InputError(f"{p}: file not found")
     results: list[FileResult] = []
     with write_lock(store_dir) if not dry_run else _nullcontext():
-        staging_root = Path(tempfile.mkdtemp(prefix="cxtk-", dir=None if dry_run else _staging(store_dir)))
+        if not dry_run:
+            refuse_damaged(store_dir, ds)  # before reading the files: they could not be merged
+        try:
+            staging_root = Path(tempfile.mkdtemp(prefix="cxtk-", dir=None if dry_run else _staging(store_dir)))
+        except OSError as exc:
+            raise store_write_error(store_dir, exc) from None
         txn = Transaction(store_dir)
         try:
             valid_parts = []
@@ -396,12 +411,15 @@ def ingest_files(
                 _ingest_linked_surveys(txn, store_dir, rows, results, tz, dry_run)
             if not dry_run:
                 say("committing")
-                txn.log = [_log_entry(ds, r) for r in results]
+                txn.log = [_log_entry(ds, r, source) for r in results]
                 txn.commit()
-        except BaseException:
+        except BaseException as exc:
             if not dry_run:
                 txn.abort()
-            raise
+            disk = disk_problem(exc)  # a full or read-only disk is never the input file's fault
+            if disk is None or isinstance(exc, CxtkError):
+                raise
+            raise store_write_error(store_dir, disk, committed=txn.committed) from None
         finally:
             shutil.rmtree(staging_root, ignore_errors=True)
     return IngestResult(ds.name, results, dry_run=dry_run, store=None if dry_run else str(store_dir),
@@ -422,6 +440,8 @@ def _stage_file(path: Path, ds: Dataset, chosen: Mapping | None, config: Any, en
             # a scratch file read once: not worth compressing
             frame.sink_parquet(staged, compression="uncompressed", statistics=False)
         except pl.exceptions.PolarsError as exc:
+            if disk_problem(exc) is not None:
+                raise  # the staging file could not be written: not the input's fault
             raise raw.explain(exc) from None
         return m, raw.encoding
     finally:
@@ -435,8 +455,10 @@ def _account_file(staged: Path, path: Path, digest: str, m: Mapping, encoding: s
 
     frame = pl.scan_parquet(staged, glob=False)
     rejected = ~pl.col("__skip") & pl.col("__field").is_not_null()
+    accepted = ~pl.col("__skip") & pl.col("__field").is_null()
     tally = frame.select(
-        pl.len().alias("read"), pl.col("__skip").sum().alias("skipped"), rejected.sum().alias("rejected")
+        pl.len().alias("read"), pl.col("__skip").sum().alias("skipped"), rejected.sum().alias("rejected"),
+        pl.col("__month").filter(accepted).drop_nulls().unique().sort().implode().alias("months"),
     ).collect().row(0, named=True)
     counts = Counts(read=tally["read"], skipped=int(tally["skipped"] or 0), rejected=int(tally["rejected"] or 0))
     bad = frame.filter(rejected)
@@ -447,7 +469,8 @@ def _account_file(staged: Path, path: Path, digest: str, m: Mapping, encoding: s
             f"{path}: {counts.rejected} row(s) rejected, first at line {f0['__line']}, field '{f0['__field']}': "
             f"{f0['__reason']}; nothing was written (--strict)"
         )
-    result = FileResult(str(path), digest, encoding, m.name, ds.name, counts, first_rejects=first)
+    result = FileResult(str(path), digest, encoding, m.name, ds.name, counts, first_rejects=first,
+                        months={ds.name: list(tally["months"] or [])})
     if counts.rejected and not dry_run:
         out = _rejects_path(config, path, ds, result.sha256)
         _write_rejects(bad, path, out)
@@ -512,26 +535,33 @@ def _ingest_linked_surveys(txn: Transaction, store_dir: Path, rows: Any, results
         return
     sv = dataset("surveys")
     linked = _linked_surveys(rows).cast(polars_schema(sv, tz))
-    read = linked.group_by("__file").len().collect()
+    month = _month_expr(sv)
+    read = linked.group_by("__file").agg(
+        pl.len().alias("len"), month.drop_nulls().unique().sort().alias("months")
+    ).collect()
     per_file = {} if dry_run else _merge_into_store(txn, store_dir, sv, linked, tz)
     for row in read.iter_rows(named=True):
         c = per_file.get(row["__file"], Counts())
         n = int(row["len"])
         lc = Counts(read=n, duplicate=c.duplicate, updated=c.updated, accepted=n - c.duplicate)
         results[row["__file"]].linked = {"surveys": asdict(lc)}
+        results[row["__file"]].months[sv.name] = list(row["months"])
     del pl
 
 
-def _log_entry(ds: Dataset, r: FileResult) -> dict[str, Any]:
+def _log_entry(ds: Dataset, r: FileResult, source: str | None = None) -> dict[str, Any]:
     return {
         "dataset": ds.name,
         "file": r.path,
+        "resolved": str(Path(r.path).resolve()),  # the file as given may be relative to where cxtk ran
         "sha256": r.sha256,
         "mapping": r.mapping,
         "encoding": r.encoding,
         **asdict(r.counts),
         "rejects_file": r.rejects_file,
         "linked": r.linked,
+        "months": r.months,  # which partitions the file fed: `cxtk store repair` names what to re-ingest
+        **({"source": source} if source else {}),  # --source, needed to ingest it again the same way
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 

@@ -12,24 +12,34 @@ Atomicity: a commit writes every new file under a temporary name
 listing the renames; the journal's own rename is the commit point. ``recover``
 rolls a committed journal forward and removes uncommitted temporary files, so a
 crash at any moment leaves the store as before or as after. One writer at a time
-holds ``store/.lock``.
+holds ``store/.lock``. The ingest log is rewritten whole (temporary file, fsync, rename), so it is
+never left with half a line; a torn last line left by an older version or another tool is
+dropped, with a warning naming it.
+
+A damaged partition file (truncated, not Parquet, another table's columns) is named, not fatal:
+``scan_store`` leaves it out and remembers it, ``require_intact`` fails with one line naming it
+when a period needs its month, and ``toolkit.ingest.repair`` checks and quarantines it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+import warnings
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from toolkit.core.errors import StoreBusy
-from toolkit.ingest.schema import Dataset, dataset
+from toolkit.core.errors import CxtkError, CxtkWarning, StoreBusy, StoreDamaged, reason_of, write_hint
+from toolkit.ingest.schema import DATASETS, Dataset, dataset, polars_schema
 
 JOURNAL = ".journal.json"
 LOCK = ".lock"
@@ -57,7 +67,12 @@ def stored_months(store_dir: Path, ds: Dataset) -> list[str]:
 
 
 def scan_store(store_dir: Path, name: str) -> Any:
-    """A lazy frame over one dataset of the store, or None when it holds no data."""
+    """A lazy frame over one dataset of the store, or None when it holds no data.
+
+    Damaged partition files are left out (a truncated month must not make every month unreadable)
+    and remembered with the frame: ``require_intact(frame, lo, hi)`` fails naming the file when
+    a period needs that month. An unpartitioned dataset (actions) that is damaged fails at once.
+    """
     import polars as pl
 
     recover(store_dir)
@@ -65,12 +80,219 @@ def scan_store(store_dir: Path, name: str) -> Any:
     files = dataset_files(store_dir, ds)
     if not files:
         return None
-    return pl.scan_parquet([str(f) for f in files], hive_partitioning=False, glob=False)
+    damaged = [d for f in files if (d := file_damage(f, ds)) is not None]
+    if damaged and ds.time_field is None:
+        raise StoreDamaged(damaged[0].message())
+    bad = {d.path for d in damaged}
+    healthy = [f for f in files if f not in bad]
+    if healthy:
+        lf = pl.scan_parquet([str(f) for f in healthy], hive_partitioning=False, glob=False)
+    else:
+        lf = pl.LazyFrame(schema=polars_schema(ds, "UTC"))
+    if damaged:
+        key = id(lf)
+        _DAMAGED[key] = tuple(damaged)
+        weakref.finalize(lf, _DAMAGED.pop, key, None)
+    return lf
 
 
 def scan_dataset(config: Any, name: str) -> Any:
     """``scan_store`` for a workspace config."""
     return scan_store(config.store_dir, name)
+
+
+# --- damaged partitions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A store file that cannot be read as its dataset's partition."""
+
+    path: Path
+    dataset: str
+    month: str | None  # its partition; None for an unpartitioned dataset
+    reason: str
+
+    def message(self, consequence: str | None = None) -> str:
+        what = f"{self.dataset} of {self.month}" if self.month else f"the {self.dataset}"
+        then = consequence or f"{what} cannot be read"
+        return (
+            f"{self.path}: damaged store file ({self.reason}); {then} — run `cxtk store repair` to set it "
+            "aside and see which source files to ingest again"
+        )
+
+
+_DAMAGED: dict[int, tuple[Damage, ...]] = {}  # id(frame from scan_store) -> the files it leaves out
+_CHECKED: dict[tuple[str, int, int, int], str | None] = {}  # (path, inode, size, mtime) -> damage
+
+
+def partition_month(path: Path) -> str | None:
+    """``2026-10`` for ``…/month=2026-10/data.parquet``; None for an unpartitioned file."""
+    parent = path.parent.name
+    return parent.removeprefix("month=") if parent.startswith("month=") else None
+
+
+def file_damage(path: Path, ds: Dataset, *, deep: bool = False) -> Damage | None:
+    """What is wrong with one partition file of ``ds``, or None when it reads as one.
+
+    The quick check reads the Parquet frame (magic bytes, footer) and the schema, which is what a
+    truncated or foreign file breaks; ``deep`` also decodes every page (``cxtk store check``).
+    """
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return Damage(path, ds.name, partition_month(path), f"cannot be read: {reason_of(exc)}")
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key in _CHECKED and not deep:
+        reason = _CHECKED[key]
+    else:
+        reason = _quick_problem(path, st.st_size, ds)
+        if reason is None and deep:
+            reason = _deep_problem(path)
+        if len(_CHECKED) > 4096:
+            _CHECKED.clear()
+        if not deep or reason is not None:
+            _CHECKED[key] = reason
+    return None if reason is None else Damage(path, ds.name, partition_month(path), reason)
+
+
+def _quick_problem(path: Path, size: int, ds: Dataset) -> str | None:
+    import polars as pl
+
+    if size == 0:
+        return "empty file (0 bytes)"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+            if size >= 12:
+                handle.seek(-8, os.SEEK_END)
+            tail = handle.read(8)
+    except OSError as exc:
+        return f"cannot be read: {reason_of(exc)}"
+    if head != b"PAR1":
+        return "not a Parquet file"
+    if size < 12 or tail[4:] != b"PAR1" or int.from_bytes(tail[:4], "little") > size - 12:
+        return f"truncated Parquet file ({size:,} bytes, its footer is missing)"
+    try:
+        schema = pl.read_parquet_schema(path)
+    except Exception as exc:  # any failure to read the footer is damage
+        return f"unreadable Parquet footer: {_first_line(exc)}"
+    return _schema_problem(schema, ds)
+
+
+def _schema_problem(schema: dict[str, Any], ds: Dataset) -> str | None:
+    import polars as pl
+
+    expected = polars_schema(ds, "UTC")
+    missing = [c for c in expected if c not in schema]
+    extra = [c for c in schema if c not in expected]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("no column " + ", ".join(missing[:4]) + (" …" if len(missing) > 4 else ""))
+        if extra:
+            parts.append("unknown column " + ", ".join(extra[:4]) + (" …" if len(extra) > 4 else ""))
+        return f"foreign Parquet file, not {ds.name}: {'; '.join(parts)}"
+    for name, want in expected.items():
+        got = schema[name]
+        if isinstance(want, pl.Datetime) and isinstance(got, pl.Datetime):
+            continue  # the zone is the workspace's, whatever it was when the month was written
+        if got != want:
+            return f"foreign Parquet file, not {ds.name}: column {name} is {got}, the store's is {want}"
+    return None
+
+
+def _deep_problem(path: Path) -> str | None:
+    import polars as pl
+
+    try:
+        pl.read_parquet(path, glob=False)
+    except Exception as exc:  # any failure to decode a page is damage
+        return f"unreadable data: {_first_line(exc)}"
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def store_damage(store_dir: Path, datasets: Iterable[str] | None = None, *, deep: bool = False) -> list[Damage]:
+    """Every damaged partition file of the store (all datasets, or the ones named)."""
+    out = []
+    for name in datasets or DATASETS:
+        ds = dataset(name)
+        out += [d for f in dataset_files(store_dir, ds) if (d := file_damage(f, ds, deep=deep)) is not None]
+    return out
+
+
+def damage_of(frame: Any) -> tuple[Damage, ...]:
+    """The damaged files a frame of ``scan_store`` leaves out (empty for any other frame)."""
+    return () if frame is None else _DAMAGED.get(id(frame), ())
+
+
+def damaged_in(frame: Any, lo: date | datetime | None = None, hi: date | datetime | None = None) -> list[Damage]:
+    """The damaged files ``frame`` leaves out whose month overlaps ``[lo, hi)`` (None: open).
+
+    ``lo`` and ``hi`` are in the frame's time zone (as ``Period.bounds`` gives them).
+    """
+    damage = damage_of(frame)
+    if not damage:
+        return []
+    first = None if lo is None else f"{lo.year:04d}-{lo.month:02d}"
+    if hi is None:
+        last = None
+    else:
+        end = hi - (timedelta(microseconds=1) if isinstance(hi, datetime) else timedelta(days=1))
+        last = f"{end.year:04d}-{end.month:02d}"
+    return [
+        d for d in damage
+        if d.month is None or ((first is None or d.month >= first) and (last is None or d.month <= last))
+    ]  # fmt: skip
+
+
+def require_intact(frame: Any, lo: date | datetime | None = None, hi: date | datetime | None = None) -> None:
+    """Raise ``StoreDamaged`` naming the file when the figures of ``[lo, hi)`` need a damaged month."""
+    for d in damaged_in(frame, lo, hi):
+        raise StoreDamaged(d.message())
+
+
+_WARNED: set[tuple[int, Path, str]] = set()
+
+
+def warn_damaged(frame: Any, lo: date | datetime | None, hi: date | datetime | None, effect: str) -> None:
+    """A damaged month read only as context (a trend's month, a baseline, a look-ahead): the figures
+    go on without it, and a warning (once per file and effect) names the file and what it changes."""
+    for d in damaged_in(frame, lo, hi):
+        key = (id(frame), d.path, effect)
+        if key in _WARNED:
+            continue
+        _WARNED.add(key)
+        weakref.finalize(frame, _WARNED.discard, key)
+        what = f"{d.dataset} of {d.month}" if d.month else f"the {d.dataset}"
+        warnings.warn(d.message(f"{what} cannot be read, so {effect}"), CxtkWarning, stacklevel=2)
+
+
+def refuse_damaged(store_dir: Path, ds: Dataset, files: Iterable[Path] | None = None) -> None:
+    """An ingest merges with every stored partition: refuse (nothing written) while one is damaged."""
+    for f in dataset_files(store_dir, ds) if files is None else files:
+        d = file_damage(f, ds)
+        if d is not None:
+            raise StoreDamaged(d.message(f"nothing was ingested into {ds.name}"))
+
+
+def store_write_error(store_dir: Path, cause: OSError, *, committed: bool = False) -> CxtkError:
+    """One line for a store that cannot be written (read-only, full disk), saying what was kept."""
+    if cause.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "the store is read-only: make the workspace writable (or copy it) to ingest"
+    else:
+        hint = write_hint(cause)
+    kept = (
+        "the ingest is committed; its log line is completed by the next cxtk command"
+        if committed
+        else "nothing was ingested and the store is unchanged"
+    )
+    return CxtkError(f"{store_dir}: cannot write to the store ({reason_of(cause)}); {kept} — {hint}")
 
 
 # --- locking -------------------------------------------------------------------------------------
@@ -79,11 +301,15 @@ def scan_dataset(config: Any, name: str) -> Any:
 @contextlib.contextmanager
 def write_lock(store_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the store's write lock; wait up to ``timeout`` seconds (env CXTK_LOCK_TIMEOUT, default 60)."""
-    store_dir.mkdir(parents=True, exist_ok=True)
     if timeout is None:
         timeout = float(os.environ.get("CXTK_LOCK_TIMEOUT", "60"))
     path = store_dir / LOCK
-    with open(path, "a+") as handle:
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # closed by the with below
+    except OSError as exc:  # a read-only workspace or a full disk: one line, not a traceback
+        raise store_write_error(store_dir, exc) from None
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -131,6 +357,7 @@ class Transaction:
     deletes: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # temporary files replaced by a later stage
     log: list[dict[str, Any]] = field(default_factory=list)
+    committed: bool = False  # past the commit point: recovery rolls it forward, abort must not undo it
 
     @property
     def renames(self) -> list[tuple[str, str]]:
@@ -183,10 +410,13 @@ class Transaction:
         tmp_journal.write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
         _fsync_file(tmp_journal)
         os.replace(tmp_journal, self.store_dir / JOURNAL)  # the commit point
+        self.committed = True
         _fsync_dir(self.store_dir)
         _apply(self.store_dir, journal)
 
     def abort(self) -> None:
+        if self.committed:
+            return  # the journal holds the renames still to do; the next recover() finishes them
         self._drop_superseded()
         for tmp, _ in self.renames:
             with contextlib.suppress(FileNotFoundError):
@@ -210,27 +440,122 @@ def _apply(store_dir: Path, journal: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):
             (store_dir / rel).parent.rmdir()
     if journal["log"]:
-        log_path = store_dir / LOG
-        done = _logged_txns(log_path)
-        if journal["txn"] not in done:
-            with open(log_path, "a", encoding="utf-8") as out:
-                for entry in journal["log"]:
-                    out.write(json.dumps({"txn": journal["txn"], **entry}, ensure_ascii=False) + "\n")
-                out.flush()
-                os.fsync(out.fileno())
+        log = log_contents(store_dir)
+        if journal["txn"] not in {e.get("txn") for e in log.entries}:
+            _warn_log(store_dir, log.problems)
+            new = [json.dumps({"txn": journal["txn"], **entry}, ensure_ascii=False) for entry in journal["log"]]
+            _write_log(store_dir, [*log.lines, *new], journal["txn"])
     (store_dir / JOURNAL).unlink()
     _fsync_dir(store_dir)
 
 
-def _logged_txns(log_path: Path) -> set[str]:
-    if not log_path.exists():
-        return set()
-    txns = set()
-    with open(log_path, encoding="utf-8") as handle:
-        for line in handle:
-            with contextlib.suppress(ValueError):
-                txns.add(json.loads(line).get("txn"))
-    return txns
+# --- the ingest log ------------------------------------------------------------------------------
+
+
+@dataclass
+class LogProblem:
+    line: int  # 1-based line number in ingest-log.jsonl
+    text: str  # what was dropped
+    torn: bool  # the last line, cut off (a crash or a full disk); else garbled in the middle
+
+    def describe(self, log_path: Path) -> str:
+        what = "is cut off (a crash or a full disk interrupted its write)" if self.torn else "is not a log entry"
+        shown = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{log_path} line {self.line} {what}: dropped {shown!r}"
+
+
+@dataclass
+class LogContents:
+    lines: list[str] = field(default_factory=list)  # the good lines, as written
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[LogProblem] = field(default_factory=list)
+
+
+def parse_log(raw: bytes) -> LogContents:
+    """The entries of an ingest log, and the lines that are not entries.
+
+    A line that does not parse is dropped; entries glued to it (an older version appended after a
+    torn line) are kept.
+    """
+    out = LogContents()
+    pieces = raw.split(b"\n")
+    for i, piece in enumerate(pieces):
+        text = piece.decode("utf-8", errors="replace").strip()
+        if not text:
+            continue
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            entry = None
+        if isinstance(entry, dict):
+            out.lines.append(text)
+            out.entries.append(entry)
+            continue
+        rescued = _glued_entries(text)
+        for line, e in rescued:
+            out.lines.append(line)
+            out.entries.append(e)
+        dropped = text[: text.index(rescued[0][0])] if rescued else text
+        torn = i == len(pieces) - 1  # no newline after it: the write stopped mid-line
+        out.problems.append(LogProblem(i + 1, dropped, torn))
+    return out
+
+
+def _glued_entries(text: str) -> list[tuple[str, dict[str, Any]]]:
+    decoder = json.JSONDecoder()
+    found = []
+    start = text.find('{"txn"')
+    while start != -1:
+        try:
+            entry, end = decoder.raw_decode(text, start)
+        except ValueError:
+            start = text.find('{"txn"', start + 1)
+            continue
+        if isinstance(entry, dict):
+            found.append((text[start:end], entry))
+        start = text.find('{"txn"', end)
+    return found
+
+
+def log_contents(store_dir: Path) -> LogContents:
+    path = store_dir / LOG
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LogContents()
+    return parse_log(raw)
+
+
+def _write_log(store_dir: Path, lines: list[str], txn: str) -> None:
+    """Replace the log with ``lines``: temporary file, fsync, length check, rename."""
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    tmp = store_dir / f"{LOG}.tmp-{txn}"
+    try:
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if tmp.stat().st_size != len(data):
+            raise OSError(errno.EIO, "the log was not written whole", str(tmp))
+        os.replace(tmp, store_dir / LOG)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(store_dir)
+
+
+def _warn_log(store_dir: Path, problems: list[LogProblem]) -> None:
+    for p in problems:
+        warnings.warn(p.describe(store_dir / LOG), CxtkWarning, stacklevel=3)
+
+
+def repair_log(store_dir: Path) -> list[LogProblem]:
+    """Rewrite the log without its broken lines (the caller holds the write lock); return them."""
+    log = log_contents(store_dir)
+    if log.problems:
+        _write_log(store_dir, log.lines, uuid.uuid4().hex[:12])
+    return log.problems
 
 
 def recover(store_dir: Path, *, locked: bool = False) -> None:
@@ -247,7 +572,7 @@ def recover(store_dir: Path, *, locked: bool = False) -> None:
         try:
             with write_lock(store_dir, timeout=0):
                 return
-        except StoreBusy:
+        except CxtkError:  # busy, or a read-only store: read it as it is
             return
     if has_journal:
         try:
@@ -267,11 +592,18 @@ def recover(store_dir: Path, *, locked: bool = False) -> None:
 
 
 def read_log(store_dir: Path) -> list[dict[str, Any]]:
-    path = store_dir / LOG
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """The ingest log's entries. A torn or garbled line is dropped with a warning naming it, and the
+    log is repaired when the store can be written (else it is left as it is, and read the same way)."""
+    log = log_contents(store_dir)
+    if not log.problems:
+        return log.entries
+    _warn_log(store_dir, log.problems)
+    try:
+        with write_lock(store_dir, timeout=0):
+            repair_log(store_dir)
+    except (CxtkError, OSError):
+        pass  # busy or read-only: the next writer repairs it
+    return log.entries
 
 
 def _fsync_file(path: Path) -> None:

@@ -221,18 +221,19 @@ def qa_worksheet(sample: pl.DataFrame, *, prefix: str = "QA") -> pl.DataFrame:
 
 def write_worksheet(sheet: pl.DataFrame, out: Path) -> Path:
     """CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX by suffix; formula-like text neutralised."""
+    from toolkit.core.outputs import atomic_write
     from toolkit.core.safety import neutralise_formulas
 
     out = Path(out)
     safe = neutralise_formulas(sheet)
-    out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
-    if suffix == ".csv":
-        safe.write_csv(out, include_bom=True)
-    elif suffix == ".xlsx":
-        safe.write_excel(out, worksheet="review", autofit=True)
-    else:
+    if suffix not in (".csv", ".xlsx"):
         raise CxtkError(f"{out}: write the worksheet as .csv or .xlsx")
+    with atomic_write(out, make_parents=True) as tmp:  # an earlier sheet stays whole until this one is
+        if suffix == ".csv":
+            safe.write_csv(tmp, include_bom=True)
+        else:
+            safe.write_excel(tmp, worksheet="review", autofit=True)
     return out
 
 
@@ -275,8 +276,11 @@ def check_period_has_reviews(qa: pl.LazyFrame, period: Period, where: str = "the
     """Raise ``CxtkError`` naming the months there are when ``period`` holds no review (by ``reviewed_at``)."""
     import polars as pl
 
+    from toolkit.ingest.store import require_intact
+
     tz = getattr(qa.collect_schema().get("reviewed_at"), "time_zone", None)
     lo, hi = period.bounds(tz)
+    require_intact(qa, lo, hi)  # a damaged month of the period is named, not read as "no reviews"
     t = pl.col("reviewed_at")
     found = qa.select(((t >= lo) & (t < hi)).any().alias("any"), t.min().alias("first"), t.max().alias("last")).collect()
     if found["any"][0]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from toolkit.core.errors import CxtkError
+from toolkit.core.outputs import atomic_write, write_text
 
 if TYPE_CHECKING:
     from toolkit.kpis.result import KpiResult
@@ -38,16 +39,18 @@ def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None) -> None:
         text = neutralise_formulas(result.to_frame()).write_csv()
         _write_text(text, out)
     elif fmt == "parquet":
-        result.to_frame().write_parquet(out)
+        with atomic_write(out) as tmp:  # type: ignore[arg-type]
+            result.to_frame().write_parquet(tmp)
     else:
-        write_xlsx(result, out)  # type: ignore[arg-type]
+        with atomic_write(out) as tmp:  # type: ignore[arg-type]
+            write_xlsx(result, tmp)
 
 
 def _write_text(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text)
 
 
 def write_xlsx(result: KpiResult, out: Path) -> None:

@@ -566,6 +566,9 @@ def check_period_has_surveys(surveys: pl.LazyFrame | None, period: Period, where
     dtype = surveys.collect_schema().get("sent_at")
     # Bounds in the zone the times are stored in (naive bounds for naive times).
     lo, hi = period.bounds(dtype.time_zone if isinstance(dtype, pl.Datetime) else tz)
+    from toolkit.ingest.store import require_intact
+
+    require_intact(surveys, lo, hi)  # a damaged month of the period is named, not read as "no data"
     found = surveys.select(
         ((t >= lo) & (t < hi)).any().alias("any"), t.min().alias("first"), t.max().alias("last")
     ).collect()
