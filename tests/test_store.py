@@ -149,15 +149,19 @@ def test_held_lock_with_zero_timeout_fails_clearly(cli, tmp_path, monkeypatch):
 
 
 def test_recover_rolls_a_committed_journal_forward_and_drops_strays(tmp_path):
-    import polars as pl
+    from toolkit.ingest.layout import JOURNAL
+    from toolkit.ingest.store import read_log, scan_store
+    from toolkit.kpis.frames import frame_of
 
-    from toolkit.ingest.store import JOURNAL, read_log, scan_store
+    def partition(cid: str):  # type: ignore[no-untyped-def]
+        # every column of the dataset: a file with other columns is foreign (store.file_damage)
+        return frame_of("interactions", [{"interaction_id": cid, "channel": "phone", "arrived_at": "2026-10-01 09:00"}])
 
     store = tmp_path / "store"
     part = store / "interactions" / "month=2026-10"
     part.mkdir(parents=True)
-    pl.DataFrame({"interaction_id": ["new"]}).write_parquet(part / "data.parquet.tmp-t1-0")
-    pl.DataFrame({"interaction_id": ["junk"]}).write_parquet(part / "data.parquet.tmp-t0-0")
+    partition("new").collect().write_parquet(part / "data.parquet.tmp-t1-0")
+    partition("junk").collect().write_parquet(part / "data.parquet.tmp-t0-0")
     journal = {"txn": "t1", "renames": [["interactions/month=2026-10/data.parquet.tmp-t1-0",
                                          "interactions/month=2026-10/data.parquet"]],
                "deletes": [], "log": [{"file": "x.csv"}]}

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from toolkit.analysis.anomalies import AnomalyResult
     from toolkit.analysis.compare import CompareResult
     from toolkit.core.config import Config
-    from toolkit.ingest.pipeline import IngestResult
+    from toolkit.ingest.results import IngestResult
     from toolkit.kpis.result import KpiResult
     from toolkit.survey.summary import SurveySummary
 

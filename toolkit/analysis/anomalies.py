@@ -164,6 +164,7 @@ def find_anomalies(
     """
     import polars as pl
 
+    from toolkit.ingest.damage import require_intact, warn_damaged
     from toolkit.kpis.prepare import frame_tz
 
     ix = frames.get("interactions")
@@ -173,6 +174,9 @@ def find_anomalies(
     tz = frame_tz(ix, config.timezone)
     lo, hi = period.bounds(tz)
     early = lo - timedelta(days=WINDOW_DAYS)
+    require_intact(ix, lo, hi)
+    warn_damaged(ix, early, lo, f"the anomaly baselines of the period's first weeks have fewer days "
+                                f"(a point is judged against the {WINDOW_DAYS} days before it)")
     found = []
     for grain in ("day", "hour"):
         f = flag(series(ix, early, hi, config=config, grain=grain), grain=grain)

@@ -20,11 +20,15 @@ survey_app = typer.Typer(help="Survey batches: summary with intervals, follow-up
 qa_app = typer.Typer(help="Quality inspection: draw a sample to review, summarise scores.", no_args_is_help=True)
 staffing_app = typer.Typer(help="Staffing calculations (Erlang C).", no_args_is_help=True)
 report_app = typer.Typer(help="Branded PDF reports: monthly, quarterly, survey, qa.", no_args_is_help=True)
+store_app = typer.Typer(
+    help="Look after the store: find damaged files, set them aside, say what to ingest again.", no_args_is_help=True
+)
 app.add_typer(mapping_app, name="mapping")
 app.add_typer(survey_app, name="survey")
 app.add_typer(qa_app, name="qa")
 app.add_typer(staffing_app, name="staffing")
 app.add_typer(report_app, name="report")
+app.add_typer(store_app, name="store")
 
 
 @dataclass

@@ -48,7 +48,8 @@ def ingest(
     Example: cxtk ingest interactions calls-2026-10.csv tickets-2026-10.csv
     """
     from toolkit.core.config import resolve_config
-    from toolkit.ingest.pipeline import check_accounting, ingest_files
+    from toolkit.ingest.pipeline import ingest_files
+    from toolkit.ingest.results import check_accounting
 
     config = resolve_config(state.config)
     sheet_arg: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet

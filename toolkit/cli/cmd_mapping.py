@@ -64,10 +64,8 @@ def mapping_suggest(
     if out is None:
         print(text, end="")
         return
-    from toolkit.core.errors import writing
+    from toolkit.core.outputs import write_text
 
-    with writing(out):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+    write_text(out, text, make_parents=True)
     if not state.quiet:
         print(f"Wrote {out}; check it, then: cxtk ingest DATASET {file.name} --mapping {out}")

@@ -131,6 +131,7 @@ def followups(
     """
     from toolkit.cli.survey_views import print_followups
     from toolkit.core.errors import writing
+    from toolkit.core.outputs import atomic_write
     from toolkit.report.followups_export import write_followups
     from toolkit.survey.run import followups_command
 
@@ -139,11 +140,14 @@ def followups(
         shown, _ = _locale(locale)
         print_followups(items, period, shown, config.timezone)
         if out is not None:
-            with writing(out):
-                write_followups(items, "xlsx" if out.suffix.lower() == ".xlsx" else "csv", out)
+            with writing(out), atomic_write(out) as tmp:
+                write_followups(items, "xlsx" if out.suffix.lower() == ".xlsx" else "csv", tmp)
         return
-    with writing(out):
-        text = write_followups(items, fmt.value, out)
+    if out is None:
+        text = write_followups(items, fmt.value, None)
+    else:
+        with writing(out), atomic_write(out) as tmp:
+            text = write_followups(items, fmt.value, tmp)
     if text is not None:
         import sys
 

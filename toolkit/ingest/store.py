@@ -12,52 +12,44 @@ Atomicity: a commit writes every new file under a temporary name
 listing the renames; the journal's own rename is the commit point. ``recover``
 rolls a committed journal forward and removes uncommitted temporary files, so a
 crash at any moment leaves the store as before or as after. One writer at a time
-holds ``store/.lock``.
+holds ``store/.lock``. The ingest log is rewritten whole (temporary file, fsync, rename), so it is
+never left with half a line; a torn last line left by an older version or another tool is
+dropped, with a warning naming it.
+
+A damaged partition file (truncated, not Parquet, another table's columns) is named, not fatal:
+``scan_store`` leaves it out and remembers it, ``require_intact`` fails with one line naming it
+when a period needs its month, and ``toolkit.ingest.repair`` checks and quarantines it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
 import time
 import uuid
+import warnings
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.core.errors import StoreBusy
-from toolkit.ingest.schema import Dataset, dataset
-
-JOURNAL = ".journal.json"
-LOCK = ".lock"
-LOG = "ingest-log.jsonl"
-DATA_FILE = "data.parquet"
-
-
-def partition_dir(store_dir: Path, ds: Dataset, month: str | None) -> Path:
-    base = store_dir / ds.folder
-    return base if month is None else base / f"month={month}"
-
-
-def dataset_files(store_dir: Path, ds: Dataset) -> list[Path]:
-    base = store_dir / ds.folder
-    if not base.is_dir():
-        return []
-    return sorted(p for p in base.rglob("*.parquet") if p.is_file())
-
-
-def stored_months(store_dir: Path, ds: Dataset) -> list[str]:
-    base = store_dir / ds.folder
-    if not base.is_dir():
-        return []
-    return sorted(p.name.removeprefix("month=") for p in base.glob("month=*") if (p / DATA_FILE).is_file())
+from toolkit.core.errors import CxtkError, CxtkWarning, StoreBusy, StoreDamaged, reason_of, write_hint
+from toolkit.ingest.damage import _DAMAGED, file_damage
+from toolkit.ingest.layout import JOURNAL, LOCK, LOG, dataset_files
+from toolkit.ingest.schema import Dataset, dataset, polars_schema
 
 
 def scan_store(store_dir: Path, name: str) -> Any:
-    """A lazy frame over one dataset of the store, or None when it holds no data."""
+    """A lazy frame over one dataset of the store, or None when it holds no data.
+
+    Damaged partition files are left out (a truncated month must not make every month unreadable)
+    and remembered with the frame: ``require_intact(frame, lo, hi)`` fails naming the file when
+    a period needs that month. An unpartitioned dataset (actions) that is damaged fails at once.
+    """
     import polars as pl
 
     recover(store_dir)
@@ -65,7 +57,20 @@ def scan_store(store_dir: Path, name: str) -> Any:
     files = dataset_files(store_dir, ds)
     if not files:
         return None
-    return pl.scan_parquet([str(f) for f in files], hive_partitioning=False, glob=False)
+    damaged = [d for f in files if (d := file_damage(f, ds)) is not None]
+    if damaged and ds.time_field is None:
+        raise StoreDamaged(damaged[0].message())
+    bad = {d.path for d in damaged}
+    healthy = [f for f in files if f not in bad]
+    if healthy:
+        lf = pl.scan_parquet([str(f) for f in healthy], hive_partitioning=False, glob=False)
+    else:
+        lf = pl.LazyFrame(schema=polars_schema(ds, "UTC"))
+    if damaged:
+        key = id(lf)
+        _DAMAGED[key] = tuple(damaged)
+        weakref.finalize(lf, _DAMAGED.pop, key, None)
+    return lf
 
 
 def scan_dataset(config: Any, name: str) -> Any:
@@ -73,17 +78,32 @@ def scan_dataset(config: Any, name: str) -> Any:
     return scan_store(config.store_dir, name)
 
 
-# --- locking -------------------------------------------------------------------------------------
+def store_write_error(store_dir: Path, cause: OSError, *, committed: bool = False) -> CxtkError:
+    """One line for a store that cannot be written (read-only, full disk), saying what was kept."""
+    if cause.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "the store is read-only: make the workspace writable (or copy it) to ingest"
+    else:
+        hint = write_hint(cause)
+    kept = (
+        "the ingest is committed; its log line is completed by the next cxtk command"
+        if committed
+        else "nothing was ingested and the store is unchanged"
+    )
+    return CxtkError(f"{store_dir}: cannot write to the store ({reason_of(cause)}); {kept} — {hint}")
 
 
 @contextlib.contextmanager
 def write_lock(store_dir: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the store's write lock; wait up to ``timeout`` seconds (env CXTK_LOCK_TIMEOUT, default 60)."""
-    store_dir.mkdir(parents=True, exist_ok=True)
     if timeout is None:
         timeout = float(os.environ.get("CXTK_LOCK_TIMEOUT", "60"))
     path = store_dir / LOCK
-    with open(path, "a+") as handle:
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # closed by the with below
+    except OSError as exc:  # a read-only workspace or a full disk: one line, not a traceback
+        raise store_write_error(store_dir, exc) from None
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -112,9 +132,6 @@ def write_lock(store_dir: Path, timeout: float | None = None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-# --- transactions --------------------------------------------------------------------------------
-
-
 @dataclass
 class Transaction:
     """Files to put in place together, and log lines to append, as one atomic change.
@@ -131,6 +148,7 @@ class Transaction:
     deletes: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # temporary files replaced by a later stage
     log: list[dict[str, Any]] = field(default_factory=list)
+    committed: bool = False  # past the commit point: recovery rolls it forward, abort must not undo it
 
     @property
     def renames(self) -> list[tuple[str, str]]:
@@ -183,10 +201,13 @@ class Transaction:
         tmp_journal.write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
         _fsync_file(tmp_journal)
         os.replace(tmp_journal, self.store_dir / JOURNAL)  # the commit point
+        self.committed = True
         _fsync_dir(self.store_dir)
         _apply(self.store_dir, journal)
 
     def abort(self) -> None:
+        if self.committed:
+            return  # the journal holds the renames still to do; the next recover() finishes them
         self._drop_superseded()
         for tmp, _ in self.renames:
             with contextlib.suppress(FileNotFoundError):
@@ -210,27 +231,119 @@ def _apply(store_dir: Path, journal: dict[str, Any]) -> None:
         with contextlib.suppress(OSError):
             (store_dir / rel).parent.rmdir()
     if journal["log"]:
-        log_path = store_dir / LOG
-        done = _logged_txns(log_path)
-        if journal["txn"] not in done:
-            with open(log_path, "a", encoding="utf-8") as out:
-                for entry in journal["log"]:
-                    out.write(json.dumps({"txn": journal["txn"], **entry}, ensure_ascii=False) + "\n")
-                out.flush()
-                os.fsync(out.fileno())
+        log = log_contents(store_dir)
+        if journal["txn"] not in {e.get("txn") for e in log.entries}:
+            _warn_log(store_dir, log.problems)
+            new = [json.dumps({"txn": journal["txn"], **entry}, ensure_ascii=False) for entry in journal["log"]]
+            _write_log(store_dir, [*log.lines, *new], journal["txn"])
     (store_dir / JOURNAL).unlink()
     _fsync_dir(store_dir)
 
 
-def _logged_txns(log_path: Path) -> set[str]:
-    if not log_path.exists():
-        return set()
-    txns = set()
-    with open(log_path, encoding="utf-8") as handle:
-        for line in handle:
-            with contextlib.suppress(ValueError):
-                txns.add(json.loads(line).get("txn"))
-    return txns
+@dataclass
+class LogProblem:
+    line: int  # 1-based line number in ingest-log.jsonl
+    text: str  # what was dropped
+    torn: bool  # the last line, cut off (a crash or a full disk); else garbled in the middle
+
+    def describe(self, log_path: Path) -> str:
+        what = "is cut off (a crash or a full disk interrupted its write)" if self.torn else "is not a log entry"
+        shown = self.text if len(self.text) <= 60 else self.text[:57] + "…"
+        return f"{log_path} line {self.line} {what}: dropped {shown!r}"
+
+
+@dataclass
+class LogContents:
+    lines: list[str] = field(default_factory=list)  # the good lines, as written
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[LogProblem] = field(default_factory=list)
+
+
+def parse_log(raw: bytes) -> LogContents:
+    """The entries of an ingest log, and the lines that are not entries.
+
+    A line that does not parse is dropped; entries glued to it (an older version appended after a
+    torn line) are kept.
+    """
+    out = LogContents()
+    pieces = raw.split(b"\n")
+    for i, piece in enumerate(pieces):
+        text = piece.decode("utf-8", errors="replace").strip()
+        if not text:
+            continue
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            entry = None
+        if isinstance(entry, dict):
+            out.lines.append(text)
+            out.entries.append(entry)
+            continue
+        rescued = _glued_entries(text)
+        for line, e in rescued:
+            out.lines.append(line)
+            out.entries.append(e)
+        dropped = text[: text.index(rescued[0][0])] if rescued else text
+        torn = i == len(pieces) - 1  # no newline after it: the write stopped mid-line
+        out.problems.append(LogProblem(i + 1, dropped, torn))
+    return out
+
+
+def _glued_entries(text: str) -> list[tuple[str, dict[str, Any]]]:
+    decoder = json.JSONDecoder()
+    found = []
+    start = text.find('{"txn"')
+    while start != -1:
+        try:
+            entry, end = decoder.raw_decode(text, start)
+        except ValueError:
+            start = text.find('{"txn"', start + 1)
+            continue
+        if isinstance(entry, dict):
+            found.append((text[start:end], entry))
+        start = text.find('{"txn"', end)
+    return found
+
+
+def log_contents(store_dir: Path) -> LogContents:
+    path = store_dir / LOG
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LogContents()
+    return parse_log(raw)
+
+
+def _write_log(store_dir: Path, lines: list[str], txn: str) -> None:
+    """Replace the log with ``lines``: temporary file, fsync, length check, rename."""
+    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    tmp = store_dir / f"{LOG}.tmp-{txn}"
+    try:
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if tmp.stat().st_size != len(data):
+            raise OSError(errno.EIO, "the log was not written whole", str(tmp))
+        os.replace(tmp, store_dir / LOG)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(store_dir)
+
+
+def _warn_log(store_dir: Path, problems: list[LogProblem]) -> None:
+    for p in problems:
+        warnings.warn(p.describe(store_dir / LOG), CxtkWarning, stacklevel=3)
+
+
+def repair_log(store_dir: Path) -> list[LogProblem]:
+    """Rewrite the log without its broken lines (the caller holds the write lock); return them."""
+    log = log_contents(store_dir)
+    if log.problems:
+        _write_log(store_dir, log.lines, uuid.uuid4().hex[:12])
+    return log.problems
 
 
 def recover(store_dir: Path, *, locked: bool = False) -> None:
@@ -247,7 +360,7 @@ def recover(store_dir: Path, *, locked: bool = False) -> None:
         try:
             with write_lock(store_dir, timeout=0):
                 return
-        except StoreBusy:
+        except CxtkError:  # busy, or a read-only store: read it as it is
             return
     if has_journal:
         try:
@@ -267,11 +380,18 @@ def recover(store_dir: Path, *, locked: bool = False) -> None:
 
 
 def read_log(store_dir: Path) -> list[dict[str, Any]]:
-    path = store_dir / LOG
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """The ingest log's entries. A torn or garbled line is dropped with a warning naming it, and the
+    log is repaired when the store can be written (else it is left as it is, and read the same way)."""
+    log = log_contents(store_dir)
+    if not log.problems:
+        return log.entries
+    _warn_log(store_dir, log.problems)
+    try:
+        with write_lock(store_dir, timeout=0):
+            repair_log(store_dir)
+    except (CxtkError, OSError):
+        pass  # busy or read-only: the next writer repairs it
+    return log.entries
 
 
 def _fsync_file(path: Path) -> None:

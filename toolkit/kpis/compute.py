@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from toolkit.core.errors import CxtkError
@@ -89,6 +90,7 @@ def compute_kpis(
     interactions = frames.get("interactions")
     tz = frame_tz(interactions, config.timezone)
     lo, hi = period.bounds(tz)
+    broken = _damaged(frames, wanted, period, lo, hi, by)
     methods: dict[str, str] = {}
     fcr_kind: str | None = None
     aggregated: dict[str, pl.DataFrame | None] = {}
@@ -98,7 +100,7 @@ def compute_kpis(
 
     for ds in DATASETS:
         lf = frames.get(ds)
-        if not wanted[ds] or lf is None:
+        if not wanted[ds] or lf is None or ds in broken:
             continue
         lf = with_canonical_columns(lf, ds, config.timezone)
         own = set(_OWN_FIELDS[ds]) | set(TIME_KEYS if ds != "agent-status" else ("month", "day", "hour"))
@@ -115,6 +117,8 @@ def compute_kpis(
         main = [k for k in wanted[ds] if k not in due_keyed]
         if ds == "interactions":
             fcr_method = fcr.fcr_method(lf, lo, hi) if "fcr_rate" in main else None
+            if fcr_method == "derived":
+                _warn_fcr_window(interactions, hi, d.fcr_window_days)
             if fcr_method:
                 fcr_kind = fcr_method
                 methods["fcr_rate"] = fcr.method_label(fcr_method, d)
@@ -163,6 +167,7 @@ def compute_kpis(
         and "response_rate" in ids
         and interactions is not None
         and "interactions" not in aggregated
+        and "interactions" not in broken
     ):
         if "interactions" not in unavailable:
             lf = with_canonical_columns(interactions, "interactions", config.timezone)
@@ -179,7 +184,7 @@ def compute_kpis(
     for key in keys:
         values: dict[str, KpiValue] = {}
         for k in ids:
-            values[k] = _kpi_value(k, key, rows, frames, unavailable, d, responses_only, fcr_kind)
+            values[k] = _kpi_value(k, key, rows, frames, unavailable, d, responses_only, fcr_kind, broken)
         groups.append(Group(keys=dict(zip(by, key, strict=True)), kpis=values))
 
     excluded: dict[str, Any] = {}
@@ -211,6 +216,46 @@ def compute_kpis(
         excluded=excluded,
         notes=notes,
     )
+
+
+def _damaged(
+    frames: Mapping[str, pl.LazyFrame | None], wanted: Mapping[str, Sequence[str]], period: Period,
+    lo: datetime, hi: datetime, by: Sequence[str],
+) -> dict[str, Any]:
+    """Datasets whose figures for ``[lo, hi)`` would need a damaged store month (``store.scan_store``
+    leaves such a file out): their KPIs are null with a note naming the file, never a number short of
+    that month, and a warning says so. Month by month, only that month's figures are missing.
+
+    A command's own period never gets here damaged (``check_period_has_data`` and the like fail
+    first); this is for the other periods a command reads: baselines, previous periods, trends.
+    """
+    from toolkit.ingest.damage import damaged_in, warn_damaged
+
+    if "month" in by:
+        for ds, ids in wanted.items():
+            if ids or ds == "interactions":
+                warn_damaged(frames.get(ds), lo, hi, "its month has no figures in the month-by-month series")
+        return {}
+    contacts = damaged_in(frames.get("interactions"), lo, hi)
+    broken: dict[str, Any] = {}
+    for ds, ids in wanted.items():
+        if not ids:
+            continue
+        # survey and QA rows are linked to their contacts (team, response rate): those count too
+        found = damaged_in(frames.get(ds), lo, hi) or (contacts if ds in ("surveys", "qa") else [])
+        if found:
+            broken[ds] = found[0]
+            source = frames.get(ds) if damaged_in(frames.get(ds), lo, hi) else frames.get("interactions")
+            warn_damaged(source, lo, hi, f"the {ds} figures of {period.label} are not computed")
+    return broken
+
+
+def _warn_fcr_window(interactions: pl.LazyFrame | None, hi: datetime, days: float) -> None:
+    """Derived FCR reads the days after the period for repeat contacts; a damaged month there is a warning."""
+    from toolkit.ingest.damage import warn_damaged
+
+    effect = f"derived FCR of the period's last {days:g} days may miss repeat contacts in it"
+    warn_damaged(interactions, hi, fcr.shifted(hi, timedelta(days=days)), effect)
 
 
 def _agg_exprs(ids: Sequence[str], d: Definitions) -> list[pl.Expr]:
@@ -303,9 +348,14 @@ def _kpi_value(
     d: Definitions,
     responses_only: bool,
     fcr_method: str | None,
+    broken: Mapping[str, Any] | None = None,
 ) -> KpiValue:
     spec = REGISTRY[k]
     ds = spec.dataset
+    if broken and ds in broken:
+        d_ = broken[ds]
+        return KpiValue(None, None, note=f"not computed: store file {d_.path} is damaged ({d_.reason}); "
+                                         "run `cxtk store repair`")
     if frames.get(ds) is None:
         return KpiValue(None, None, note=_NO_DATA[ds])
     if ds in unavailable:

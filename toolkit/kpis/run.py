@@ -29,7 +29,7 @@ def kpi_command(
 
     p = parse_period(period)
     if input_file is not None:
-        from toolkit.ingest import pipeline as ingest
+        from toolkit.ingest import opening as ingest
 
         found = resolve_config(config_path, required=False)
         config = found or Config()
@@ -53,9 +53,11 @@ def check_period_has_data(lf, period, where: str, tz: str) -> None:
 
     if lf is None:
         raise CxtkError(f"no interactions in {where}; ingest some with `cxtk ingest interactions FILE`")
+    from toolkit.ingest.damage import require_intact
     from toolkit.kpis.prepare import frame_tz
 
     lo, hi = period.bounds(frame_tz(lf, tz))
+    require_intact(lf, lo, hi)  # a damaged month of the period is named, not read as "no data"
     t = pl.col("arrived_at")
     stats = lf.select(
         ((t >= lo) & (t < hi)).any().alias("any"), t.min().alias("first"), t.max().alias("last")

@@ -222,6 +222,7 @@ def qa_worksheet(sample: pl.DataFrame, *, prefix: str = "QA") -> pl.DataFrame:
 def write_worksheet(sheet: pl.DataFrame, out: Path) -> Path:
     """CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX by suffix; formula-like text neutralised,
     and no text turned into a hyperlink (``http://…``, ``file:///…`` stay text)."""
+    from toolkit.core.outputs import atomic_write
     from toolkit.core.privacy import mask_columns
     from toolkit.core.safety import neutralise_formulas, xlsx_workbook
 
@@ -229,18 +230,18 @@ def write_worksheet(sheet: pl.DataFrame, out: Path) -> Path:
     # the contact's topic is context to read, masked like any free text; the QA columns are read back
     # by `cxtk ingest qa` and stay as stored
     safe = neutralise_formulas(mask_columns(sheet, {"topic"}))
-    out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
-    if suffix == ".csv":
-        safe.write_csv(out, include_bom=True)
-    elif suffix == ".xlsx":
-        wb = xlsx_workbook(out, {"nan_inf_to_errors": True})
-        try:
-            safe.write_excel(wb, worksheet="review", autofit=True)
-        finally:
-            wb.close()
-    else:
+    if suffix not in (".csv", ".xlsx"):
         raise CxtkError(f"{out}: write the worksheet as .csv or .xlsx")
+    with atomic_write(out, make_parents=True) as tmp:  # an earlier sheet stays whole until this one is
+        if suffix == ".csv":
+            safe.write_csv(tmp, include_bom=True)
+        else:
+            wb = xlsx_workbook(tmp, {"nan_inf_to_errors": True})
+            try:
+                safe.write_excel(wb, worksheet="review", autofit=True)
+            finally:
+                wb.close()
     return out
 
 
@@ -283,8 +284,11 @@ def check_period_has_reviews(qa: pl.LazyFrame, period: Period, where: str = "the
     """Raise ``CxtkError`` naming the months there are when ``period`` holds no review (by ``reviewed_at``)."""
     import polars as pl
 
+    from toolkit.ingest.damage import require_intact
+
     tz = getattr(qa.collect_schema().get("reviewed_at"), "time_zone", None)
     lo, hi = period.bounds(tz)
+    require_intact(qa, lo, hi)  # a damaged month of the period is named, not read as "no reviews"
     t = pl.col("reviewed_at")
     found = qa.select(((t >= lo) & (t < hi)).any().alias("any"), t.min().alias("first"), t.max().alias("last")).collect()
     if found["any"][0]:

@@ -81,7 +81,9 @@ def render_view_model(kind: str, vm: Any, config: Config, out: Path, *, html_out
         raise CxtkError(f"{out}: folder {out.parent} does not exist")
     html = render_html(f"{kind}.html", vm, locale=locale, template_dirs=template_dirs(config))
     if html_out is not None:
-        Path(html_out).write_text(html, encoding="utf-8")
+        from toolkit.core.outputs import write_text
+
+        write_text(html_out, html)
     return render_pdf(html, out, base_dir=config.root, allowed_dirs=allowed_dirs(config), locale=locale)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from toolkit.core.errors import CxtkError
+from toolkit.core.outputs import atomic_write, write_text
 
 if TYPE_CHECKING:
     from toolkit.kpis.result import KpiResult
@@ -42,9 +43,11 @@ def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None, *, mask:
         text = neutralise_formulas(result.to_frame()).write_csv()
         _write_text(text, out)
     elif fmt == "parquet":
-        result.to_frame().write_parquet(out)
+        with atomic_write(out) as tmp:  # type: ignore[arg-type]
+            result.to_frame().write_parquet(tmp)
     else:
-        write_xlsx(result, out)  # type: ignore[arg-type]
+        with atomic_write(out) as tmp:  # type: ignore[arg-type]
+            write_xlsx(result, tmp)
 
 
 def masked_result(result: KpiResult) -> KpiResult:
@@ -64,7 +67,7 @@ def _write_text(text: str, out: Path | None) -> None:
         # a terminal shows escape sequences in the data as text, never runs them; a pipe gets the data
         sys.stdout.write(terminal_text(text) if sys.stdout.isatty() else text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text)
 
 
 def write_xlsx(result: KpiResult, out: Path) -> None:

@@ -266,6 +266,8 @@ def render_pdf(
     """
     from weasyprint import HTML
 
+    from toolkit.core.outputs import atomic_write
+
     if locale == "zh-CN":
         check_cjk_font()
     fetcher = _LocalOnlyFetcher.build(allowed_dirs)
@@ -281,7 +283,8 @@ def render_pdf(
         options: dict[str, Any] = {}
         if os.environ.get("SOURCE_DATE_EPOCH"):
             options["pdf_identifier"] = b"cxtk-" + created.encode()
-        document.write_pdf(out_path, **options)
+        with atomic_write(out_path) as tmp:  # never a partial PDF under the final name
+            document.write_pdf(tmp, **options)
     finally:
         logger.setLevel(previous)
     return Path(out_path)

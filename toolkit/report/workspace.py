@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.errors import CxtkError
+from toolkit.core.outputs import write_text
 from toolkit.core.resources import asset_dir
 
 INIT_CONFIG = """\
@@ -92,7 +93,7 @@ def init_workspace(folder: Path) -> list[Path]:
     config = folder / "cxtk.yaml"
     if config.exists():
         raise CxtkError(f"{config} already exists; choose an empty folder or edit that file")
-    config.write_text(INIT_CONFIG, encoding="utf-8")
+    write_text(config, INIT_CONFIG)
     (folder / "surveys").mkdir(exist_ok=True)
     (folder / "mappings").mkdir(exist_ok=True)
     brand = folder / "brand"

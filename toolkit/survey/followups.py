@@ -229,7 +229,11 @@ def followups(
     import polars as pl
 
     from toolkit.core.privacy import mask_columns
+    from toolkit.ingest.damage import require_intact
 
+    end = period_end if isinstance(period_end, datetime) else period_end + timedelta(days=1)
+    require_intact(surveys, period_start, end)
+    require_intact(interactions, period_start, end)
     items = _items(surveys, interactions, defs, now, period_start, period_end)
     rank = pl.col("status").replace_strict(
         list(STATUS_ORDER), list(range(len(STATUS_ORDER))), return_dtype=pl.Int8

@@ -31,6 +31,9 @@ def check_period_has_surveys(surveys: pl.LazyFrame | None, period: Period, where
     dtype = surveys.collect_schema().get("sent_at")
     # Bounds in the zone the times are stored in (naive bounds for naive times).
     lo, hi = period.bounds(dtype.time_zone if isinstance(dtype, pl.Datetime) else tz)
+    from toolkit.ingest.damage import require_intact
+
+    require_intact(surveys, lo, hi)  # a damaged month of the period is named, not read as "no data"
     found = surveys.select(
         ((t >= lo) & (t < hi)).any().alias("any"), t.min().alias("first"), t.max().alias("last")
     ).collect()
@@ -56,7 +59,7 @@ def summary_command(
 
     p = parse_period(period)
     if input_file is not None:
-        from toolkit.ingest.pipeline import load_file
+        from toolkit.ingest.opening import load_file
 
         config = resolve_config(config_path, required=False) or Config()
         frame = load_file(input_file, "surveys", mapping, None, tz=config.timezone)
