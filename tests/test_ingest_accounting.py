@@ -8,8 +8,9 @@ Python model of the rules in data.md:
 
 - skipped = total rows + test calls (skipping wins over a bad value);
 - rejected = the other rows with a bad value;
-- of the valid rows, a repeated id within the file keeps the last one, the others are
-  duplicates; an id already stored with the same content is a duplicate, with other
+- of the valid rows, an id repeated within the file with identical content is kept once,
+  the others are duplicates; repeated with different content, all its rows are rejected
+  (ids are never merged silently); an id already stored with the same content is a duplicate, with other
   content an update (accepted and updated); the rest is new;
 - read = accepted + rejected + duplicate + skipped; updated ≤ accepted;
 - rows in the store = rows before + accepted − updated.
@@ -75,15 +76,20 @@ def model(file_rows, stored: dict):  # type: ignore[no-untyped-def]
     """Expected counts and the stored content afterwards, per the rules above."""
     c = {"read": len(file_rows), "accepted": 0, "rejected": 0, "duplicate": 0, "skipped": 0, "updated": 0}
     last: dict = {}
+    versions: dict = {}
     for kind, cid, cells in file_rows:
         if kind in ("total", "test"):
             c["skipped"] += 1
         elif kind in BAD_KINDS:
             c["rejected"] += 1
         else:
-            if cid in last:
-                c["duplicate"] += 1
-            last[cid] = tuple(cells)
+            versions.setdefault(cid, []).append(tuple(cells))
+    for cid, seen in versions.items():
+        if len(set(seen)) > 1:  # one id, different contents in one file: all rejected, never merged
+            c["rejected"] += len(seen)
+        else:  # identical repeats: one row, the rest duplicates
+            c["duplicate"] += len(seen) - 1
+            last[cid] = seen[-1]
     after = dict(stored)
     for cid, content in last.items():
         if cid not in stored:

@@ -106,6 +106,9 @@ def print_accounting(result) -> None:  # type: ignore[no-untyped-def]
             console.print(f"[yellow]{m(Path(f.path).name)}: {f.counts.rejected:,} rejected rows → {m(where)}[/yellow]")
             for r in f.first_rejects[:3]:
                 console.print(f"  line {r['__line']}, {m(r['__field'])}: {m(r['__reason'])}")
+    for f in result.files:
+        for note in f.notes:
+            console.print(f"[yellow]{m(Path(f.path).name)}: {m(note)}[/yellow]")
     if result.store:
         console.print(f"Store: {m(result.store)}  ({result.seconds:.1f} s)")
 

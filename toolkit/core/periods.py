@@ -151,8 +151,10 @@ def _day(text: str) -> date:
         raise ValueError(f"{text} is not a day of the calendar") from None
 
 
-def parse_period(text: str) -> Period:
-    """Parse a period as written on the command line; a bad one raises CxtkError listing the forms."""
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2101, 1, 1)
+
+
+def _parse_period(text: str) -> Period:
     raw = (text or "").strip()
     try:
         if m := _MONTH.match(raw):
@@ -178,6 +180,18 @@ def parse_period(text: str) -> Period:
     except ValueError as exc:
         raise CxtkError(f"period '{text}': {exc}; accepted forms: {ACCEPTED}") from None
     raise CxtkError(f"period '{text}' is not understood; accepted forms: {ACCEPTED}")
+
+
+def parse_period(text: str) -> Period:
+    """Parse a period as written on the command line; a bad one raises CxtkError listing the forms.
+
+    Periods lie within 1970–2100, the years the store accepts (year 9999 has no following day to
+    end on: it raised OverflowError deep inside a command).
+    """
+    p = _parse_period(text)
+    if p.start < FIRST_DAY or p.end >= LAST_DAY:
+        raise CxtkError(f"period '{text}' is outside 1970–2100, the years cxtk reads")
+    return p
 
 
 def quarter_of(period_text: str) -> str:

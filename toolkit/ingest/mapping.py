@@ -97,6 +97,7 @@ class Mapping(BaseModel):
     constants: dict[str, Any] = Field(default_factory=dict)
     fields: dict[str, str | int | FieldSpec] = Field(default_factory=dict)
     keep: str | None = None
+    latest_by: str | None = None  # a source column: of the rows sharing an id, the latest value wins
 
     @field_validator("keep")
     @classmethod

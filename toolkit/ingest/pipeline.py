@@ -28,6 +28,55 @@ from toolkit.ingest.store import Transaction, store_write_error, write_lock
 from toolkit.ingest.validate import reason_expr
 
 
+def same_id_rows(frame: Any, ds: Any, m: Mapping) -> tuple[Any, int, list[str]]:
+    """Rows of one file that share an id: never merged silently (data.md, "Bad input").
+
+    Identical repeats stay duplicates (the merge counts them). Repeats with different content
+    are all rejected, each naming another line of its id; with the mapping's ``latest_by`` the
+    latest version is kept and the others are superseded (counted as duplicates). Returns the
+    frame with ``__superseded``, how many rows were superseded, and notes for the summary.
+    One pass decides whether any id repeats; only then is a grouping paid for.
+    """
+    import polars as pl
+
+    from toolkit.ingest.merge import content_hash
+
+    key = list(ds.id_fields)
+    ok = ~pl.col("__skip") & pl.col("__field").is_null()
+    n, distinct = frame.filter(ok).select(pl.len(), pl.struct(key).n_unique()).collect().row(0)
+    if n == distinct:
+        return frame.with_columns(pl.lit(False).alias("__superseded")), 0, []
+    if m.latest_by is not None:
+        # the latest version of each id wins; a tie goes to the later line (the feed's last word)
+        stamp = pl.col("__latest").fill_null(float("-inf"))
+        newest = ok & (stamp == stamp.filter(ok).max().over(key))
+        latest = newest & (pl.col("__line") == pl.col("__line").filter(newest).max().over(key))
+        out = frame.with_columns((ok & ~latest.fill_null(False)).alias("__superseded"))
+        superseded = int(out.select(pl.col("__superseded").sum()).collect().item())
+        note = f"{superseded:,} earlier version(s) of repeated ids superseded by the latest {m.latest_by}"
+        return out, superseded, [note] if superseded else []
+    h = content_hash([c for c in ds.names if c != "source"])
+    groups = frame.filter(ok).group_by(key).agg(
+        h.n_unique().alias("__versions"), pl.col("__line").sort().head(2).alias("__lines")
+    ).filter(pl.col("__versions") > 1).collect()
+    if groups.height == 0:
+        return frame.with_columns(pl.lit(False).alias("__superseded")), 0, []
+    first, second = pl.col("__lines").list.get(0), pl.col("__lines").list.get(1)
+    other = pl.when(pl.col("__line") == first).then(second).otherwise(first)
+    conflict = ok & pl.col("__versions").is_not_null()
+    out = frame.join(groups.lazy(), on=key, how="left", maintain_order="left").with_columns(
+        pl.when(conflict).then(pl.lit(key[0])).otherwise(pl.col("__field")).alias("__field"),
+        pl.when(conflict).then(pl.col("__id")).otherwise(pl.col("__value")).alias("__value"),
+        pl.when(conflict).then(pl.lit("id {} repeats with different values (also line ")
+                               + other.cast(pl.String) + pl.lit(")")).otherwise(pl.col("__reason")).alias("__reason"),
+        pl.lit(False).alias("__superseded"),
+    ).drop("__versions", "__lines")
+    hint = (f"'{key[0]}' is not unique in this file: {groups.height:,} id(s) repeat with different values and "
+            f"were rejected; if the id needs a second column, map it as {key[0]}: {{columns: [A, B]}}, or add "
+            "latest_by: COLUMN when the export repeats a record to update it")
+    return out, 0, [hint]
+
+
 def _write_rejects(bad: Any, path: Path, out: Path) -> None:
     import polars as pl
 
@@ -37,6 +86,7 @@ def _write_rejects(bad: Any, path: Path, out: Path) -> None:
     frame = bad.select(
         pl.lit(str(path)).alias("file"),
         pl.col("__line").alias("line"),
+        pl.col("__id").alias("id"),
         pl.col("__field").alias("field"),
         pl.col("__value").alias("value"),
         reason_expr().alias("reason"),
@@ -157,13 +207,15 @@ def _account_file(staged: Path, path: Path, digest: str, m: Mapping, encoding: s
     import polars as pl
 
     frame = pl.scan_parquet(staged, glob=False)
+    frame, superseded, notes = same_id_rows(frame, ds, m)
     rejected = ~pl.col("__skip") & pl.col("__field").is_not_null()
     accepted = ~pl.col("__skip") & pl.col("__field").is_null()
     tally = frame.select(
         pl.len().alias("read"), pl.col("__skip").sum().alias("skipped"), rejected.sum().alias("rejected"),
         pl.col("__month").filter(accepted).drop_nulls().unique().sort().implode().alias("months"),
     ).collect().row(0, named=True)
-    counts = Counts(read=tally["read"], skipped=int(tally["skipped"] or 0), rejected=int(tally["rejected"] or 0))
+    counts = Counts(read=tally["read"], skipped=int(tally["skipped"] or 0), rejected=int(tally["rejected"] or 0),
+                    duplicate=superseded)
     bad = frame.filter(rejected)
     first = bad.select("__line", "__field", "__value", reason_expr().alias("__reason")).head(5).collect().to_dicts()
     if strict and counts.rejected:
@@ -173,13 +225,13 @@ def _account_file(staged: Path, path: Path, digest: str, m: Mapping, encoding: s
             f"{f0['__reason']}; nothing was written (--strict)"
         )
     result = FileResult(str(path), digest, encoding, m.name, ds.name, counts, first_rejects=first,
-                        months={ds.name: list(tally["months"] or [])})
+                        months={ds.name: list(tally["months"] or [])}, notes=notes)
     if counts.rejected and not dry_run:
         out = _rejects_path(config, path, ds, result.sha256)
         _write_rejects(bad, path, out)
         result.rejects_file = str(out)
-    valid = frame.filter(~pl.col("__skip") & pl.col("__field").is_null()).drop(
-        "__skip", "__field", "__value", "__reason"
+    valid = frame.filter(~pl.col("__skip") & pl.col("__field").is_null() & ~pl.col("__superseded")).drop(
+        "__skip", "__field", "__value", "__reason", "__id", "__superseded", "__latest", strict=False
     )
     return result, valid
 

@@ -44,6 +44,7 @@ class FileResult:
     linked: dict[str, dict[str, int]] = field(default_factory=dict)
     first_rejects: list[dict[str, Any]] = field(default_factory=list)
     months: dict[str, list[str]] = field(default_factory=dict)  # dataset -> the partitions its rows went to
+    notes: list[str] = field(default_factory=list)  # what the user should know (an id that is not unique)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -56,6 +57,8 @@ class FileResult:
         out["rejects_file"] = self.rejects_file
         if self.linked:
             out["linked"] = self.linked
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 

@@ -9,9 +9,10 @@ and three columns naming the first problem of a row: ``__field``, ``__value``,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from toolkit.ingest.mapping import Mapping, recode, skip_expr, source_exprs
+from toolkit.ingest.mapping import Mapping, recode, resolve_column, skip_expr, source_exprs
 from toolkit.ingest.schema import CHANNELS, DIRECTIONS, REALTIME_CHANNELS, Dataset, Field, polars_dtype
 
 TRUE_WORDS = ("y", "yes", "true", "t", "1", "是", "对", "有", "✓", "√", "x")
@@ -86,6 +87,10 @@ def best_format(values: Any, candidates: Sequence[str]) -> str:
 
 
 def _datetime_from(text: Any, fmt: str, tz: str) -> Any:
+    if "|" in fmt:  # a column mixing local times and instants with an offset: each row by its form
+        import polars as pl
+
+        return pl.coalesce([_datetime_from(text, f, tz) for f in fmt.split("|")])
     parsed = text.str.to_datetime(fmt, strict=False, time_unit="us")
     if "z" in fmt:  # an instant with an offset: convert to the workspace zone
         return parsed.dt.convert_time_zone(tz)
@@ -96,6 +101,8 @@ def _excel_datetime(text: Any, tz: str) -> Any:
     import polars as pl
 
     days = text.cast(pl.Float64, strict=False)
+    # Excel's own range (1900 … 9999): beyond it a serial is no date, and must not overflow the cast
+    days = pl.when(days.is_between(0, 2_958_466)).then(days)
     us = (days * 86_400_000_000).round(0).cast(pl.Int64) + EXCEL_EPOCH_US
     return us.cast(pl.Datetime("us")).dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
 
@@ -176,7 +183,38 @@ def _typed(f: Field, txt: Any, m: Mapping, tz: str, formats: dict[str, str]) -> 
     return txt.cast(pl.Float64, strict=False)  # int and score: checked, then cast
 
 
-def _checks(f: Field, m: Mapping, formats: dict[str, str]) -> list[Check]:
+def _out_of_range(f: Field, val: Any) -> Any:
+    """A date or time outside 1970–2100: kept out of the store (year 10000 broke every later command)."""
+    import polars as pl
+
+    lo, hi = date(1970, 1, 1), date(2101, 1, 1)
+    day = val if f.kind == "date" else val.dt.date()
+    return (day < pl.lit(lo)) | (day >= pl.lit(hi))
+
+
+def _gap_check(f: Field, txt: Any, val: Any, raw: Any, fmt: str | None, tz: str) -> list[Check]:
+    """A local time skipped by a spring-forward change: named as such, not as unparseable.
+
+    Only zones with daylight saving pay for the second parse it needs.
+    """
+    if f.kind != "datetime" or not fmt or "z" in fmt or "|" in fmt or not has_dst(tz):
+        return []
+    naive = txt.str.to_datetime(fmt, strict=False, time_unit="us")
+    return [(txt.is_not_null() & val.is_null() & naive.is_not_null(), f.name, raw,
+             "'{}' does not exist in " + tz + " (the clocks went forward)")]
+
+
+def has_dst(tz: str) -> bool:
+    """The zone changes its offset during the years cxtk reads (a gap or a fold can occur)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    offsets = {datetime(y, month, 15, tzinfo=zone).utcoffset() for y in (2010, 2026) for month in (1, 7)}
+    return len(offsets) > 1
+
+
+def _checks(f: Field, m: Mapping, formats: dict[str, str], tz: str = "UTC") -> list[Check]:
     """Row checks of one field, on its text (``f__txt``), typed value (``f``) and source (``f__raw``)."""
     import polars as pl
 
@@ -192,15 +230,19 @@ def _checks(f: Field, m: Mapping, formats: dict[str, str]) -> list[Check]:
                  "'{}' is not a valid " + f.name + "; accepted: " + accepted)]
     if f.kind in ("datetime", "date"):
         if spec is not None and spec.excel_serial:
-            return [(present & val.is_null(), f.name, raw, "'{}' is not an Excel serial date")]
+            return [(present & val.is_null(), f.name, raw, "'{}' is not an Excel serial date"),
+                    (_out_of_range(f, val), f.name, raw, "Excel serial {} is a date outside 1970–2100")]
+        gap = _gap_check(f, txt, val, raw, formats.get(f.name), tz)
         expected = formats.get(f.name) or (spec.format if spec is not None and spec.format else "%Y-%m-%d")
-        return [(present & val.is_null(), f.name, raw,
-                 "unparseable date '{}' (expected " + expected.replace("{", "") + ")")]
+        return [*gap, (present & val.is_null(), f.name, raw,
+                       "unparseable date '{}' (expected " + expected.replace("{", "").replace("|", " or ") + ")"),
+                (_out_of_range(f, val), f.name, raw, "date '{}' is outside 1970–2100")]
     if f.kind == "bool":
         return [(present & val.is_null(), f.name, raw,
                  "'{}' is not a yes/no value (Y/N, yes/no, 是/否, 1/0, true/false)")]
     if f.kind == "float":
-        out: list[Check] = [(present & val.is_null(), f.name, raw, "'{}' is not a number")]
+        out: list[Check] = [(present & val.is_null(), f.name, raw, "'{}' is not a number"),
+                            (~val.is_finite(), f.name, raw, "'{}' is not a finite number")]
         if f.lo is not None:
             what = "negative duration" if f.name.endswith("_s") and f.lo == 0 else f"below {f.lo:g}:"
             out.append((val < f.lo, f.name, raw, what + " {}"))
@@ -209,6 +251,7 @@ def _checks(f: Field, m: Mapping, formats: dict[str, str]) -> list[Check]:
         return out
     out = [
         (present & val.is_null(), f.name, raw, "'{}' is not a whole number"),
+        (~val.is_finite(), f.name, raw, "'{}' is not a finite number"),
         (val != val.round(0), f.name, raw, "'{}' is not a whole number"),
     ]
     if f.lo is not None and f.hi is not None:
@@ -217,6 +260,17 @@ def _checks(f: Field, m: Mapping, formats: dict[str, str]) -> list[Check]:
     elif f.lo is not None:
         out.append((val < f.lo, f.name, raw, label + " {} is below " + f"{f.lo:g}"))
     return out
+
+
+def _format_of_column(values: Any) -> str:
+    """The best format of a sample; ``"naive|offset"`` when it mixes local times and instants."""
+    best = best_format(values, (*DATETIME_FORMATS, *OFFSET_FORMATS))
+    other = OFFSET_FORMATS if best in DATETIME_FORMATS else DATETIME_FORMATS
+    second = best_format(values, other)
+    parsed = values.drop_nulls().str.to_datetime(second, strict=False, time_unit="us")
+    if parsed.is_not_null().any():
+        return f"{best}|{second}"
+    return best
 
 
 def _datetime_formats(m: Mapping, fields: Sequence[Field], stage: Any) -> dict[str, str]:
@@ -240,7 +294,7 @@ def _datetime_formats(m: Mapping, fields: Sequence[Field], stage: Any) -> dict[s
         else:
             if sample is None:
                 sample = stage.select([n + "__txt" for n in need + durations]).head(2000).collect()
-            formats[name] = best_format(sample[name + "__txt"], (*DATETIME_FORMATS, *OFFSET_FORMATS))
+            formats[name] = _format_of_column(sample[name + "__txt"])
     return formats
 
 
@@ -266,6 +320,8 @@ def validated_frame(
         pl.col("__line"),
         skip.alias("__skip"),
         *[sources[f.name + "__raw"].alias(f.name + "__raw") for f in mapped],
+        *([_latest_expr(resolve_column(m.latest_by, headers, m, "latest_by", path)).alias("__latest")]
+          if m.latest_by is not None else []),
         *[sources[f.name].str.strip_chars().alias(f.name + "__s") for f in mapped],
     )
     trimmed = [
@@ -294,7 +350,7 @@ def validated_frame(
             typed.append(pl.lit(source, dtype=pl.String).alias("source"))
         elif f.name in sources:
             typed.append(_typed(f, pl.col(f.name + "__txt"), m, tz, formats).alias(f.name))
-            checks += _checks(f, m, formats)
+            checks += _checks(f, m, formats, tz)
         else:
             default = pl.lit(f.default) if f.default is not None else pl.lit(None)
             typed.append(default.cast(polars_dtype(f, tz)).alias(f.name))
@@ -331,9 +387,25 @@ def validated_frame(
         pl.when(has_field_error).then(pl.col("__r1")).otherwise(r_reason).alias("__reason"),
     )
     month = pl.col(ds.time_field).dt.strftime("%Y-%m") if ds.time_field else pl.lit(None, dtype=pl.String)
-    return stage.select(["__line", "__skip", *ds.names, "__field", "__value", "__reason"]).with_columns(
-        month.alias("__month")
-    )
+    # the id as written in the source, for the rejects file and the id-conflict reasons
+    ids = [pl.col(f + "__raw").cast(pl.String) for f in ds.id_fields if f + "__raw" in stage.collect_schema()]
+    written_id = pl.concat_str(ids, separator=" / ") if ids else pl.lit(None, dtype=pl.String)
+    extra = [written_id.alias("__id")]
+    return stage.with_columns(extra).select(
+        ["__line", "__skip", *ds.names, "__field", "__value", "__reason", "__id",
+         *(["__latest"] if m.latest_by is not None else [])]
+    ).with_columns(month.alias("__month"))
+
+
+def _latest_expr(column: str) -> Any:
+    """A sortable version stamp from ``latest_by``'s column: an instant, else a number, else the text."""
+    import polars as pl
+
+    text = pl.col(column).cast(pl.String).str.strip_chars()
+    instant = text.str.to_datetime(strict=False, time_unit="us", time_zone="UTC")
+    number = text.cast(pl.Float64, strict=False)
+    # one sortable key: instants as epoch microseconds, numbers as they are
+    return pl.coalesce(instant.dt.epoch("us").cast(pl.Float64), number)
 
 
 def _with_default(text: Any, default: Any) -> Any:
