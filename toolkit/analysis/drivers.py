@@ -330,7 +330,7 @@ def example_contacts(
         "aht_s": x.answered() & (pl.col("handle_s") > (target if target is not None else 0)),
         "abandon_rate": x.abandoned() & ~x.short_abandoned(d),
         "answer_rate": x.abandoned(),
-        "fcr_rate": x.fcr_derived_known() & ~x.fcr_derived(d) if kpi == "fcr_rate" else pl.lit(False),
+        "fcr_rate": x.fcr_derived_counted(d) & ~x.fcr_derived(d) if kpi == "fcr_rate" else pl.lit(False),
         "complaint_rate": x.complaint(),
         "sla_compliance": x.sla_due() & ~x.sla_met(),
         "transfer_rate": x.transferred(),

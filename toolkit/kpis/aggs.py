@@ -1,11 +1,19 @@
 """Aggregation shapes of the KPI registry: a count, a ratio, a mean (with sd and quantiles), a median, a share of
-sums, and the composite KPIs whose parts feed intervals (service level, abandonment, FCR, NPS, CSAT, response
-rate, QA critical errors, self-service, resolution). Each returns ``aggs(definitions) -> {name: pl.Expr}``."""
+sums, and the composite KPIs whose parts feed intervals (NPS, FCR, QA critical errors, responses).
+
+A shape is one definition read two ways. ``shape(definitions)`` returns the named Polars aggregations the
+compute step runs (``value`` and ``n`` always, public extras such as ``median``, private ones such as
+``_successes``); ``shape.rows(definitions)`` returns what each row contributes — ``in_denominator`` and
+``in_numerator`` for a ratio, ``value`` for a mean or median, ``numerator`` and ``denominator`` for a share of
+sums — which ``cxtk explain`` writes out. The aggregations are sums and means of those same row
+expressions, so adding up an explain file gives the figure.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from toolkit.kpis import expr as x
 
@@ -16,28 +24,57 @@ if TYPE_CHECKING:
 
 
 Aggs = Callable[["Definitions"], dict[str, "pl.Expr"]]
+RowExprs = Callable[["Definitions"], dict[str, "pl.Expr"]]
+Kind = Literal["count", "ratio", "mean", "median", "sums"]
 
 
-def count_of(mask: Callable[[], pl.Expr]) -> Aggs:
+@dataclass(frozen=True)
+class Shape:
+    """How a KPI aggregates (``shape(d)``) and what each row contributes (``shape.rows(d)``)."""
+
+    kind: Kind
+    rows: RowExprs
+    aggregate: Aggs
+    # another way to compute the same KPI, chosen per period (FCR: "reported" beside "derived")
+    variants: dict[str, Shape] = field(default_factory=dict)
+
+    def __call__(self, d: Definitions) -> dict[str, pl.Expr]:
+        return self.aggregate(d)
+
+
+def count_of(mask: Callable[[], pl.Expr]) -> Shape:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
+        return {"in_denominator": mask().fill_null(False)}
+
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        c = mask().fill_null(False).sum()
+        c = rows(d)["in_denominator"].sum()
         return {"value": c, "n": c}
 
-    return aggs
+    return Shape("count", rows, aggs)
 
 
-def ratio_of(
-    num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr], scale: float = 1.0
-) -> Aggs:
+def ratio_of(num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr]) -> Shape:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
+        return {"in_denominator": den(d).fill_null(False), "in_numerator": (num(d) & den(d)).fill_null(False)}
+
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        n = den(d).fill_null(False).sum()
-        hits = (num(d) & den(d)).fill_null(False).sum()
-        return {"value": hits * scale / n, "n": n, "_successes": hits}
+        r = rows(d)
+        n = r["in_denominator"].sum()
+        hits = r["in_numerator"].sum()
+        return {"value": hits / n, "n": n, "_successes": hits}
 
-    return aggs
+    return Shape("ratio", rows, aggs)
 
 
-def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quantiles: bool = False) -> Aggs:
+def _values(values: Callable[[Definitions], pl.Expr]) -> RowExprs:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
+        v = values(d)
+        return {"in_denominator": v.is_not_null(), "value": v}
+
+    return rows
+
+
+def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quantiles: bool = False) -> Shape:
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
         v = values(d)
         out = {"value": v.mean(), "n": v.count()}
@@ -48,10 +85,10 @@ def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quant
             out["p90"] = v.quantile(0.9, interpolation="linear")
         return out
 
-    return aggs
+    return Shape("mean", _values(values), aggs)
 
 
-def median_of(values: Callable[[Definitions], pl.Expr]) -> Aggs:
+def median_of(values: Callable[[Definitions], pl.Expr]) -> Shape:
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
         v = values(d)
         return {
@@ -61,17 +98,21 @@ def median_of(values: Callable[[Definitions], pl.Expr]) -> Aggs:
             "p90": v.quantile(0.9, interpolation="linear"),
         }
 
-    return aggs
+    return Shape("median", _values(values), aggs)
 
 
 def share_of_sums(
-    num: Callable[[], pl.Expr], den: Callable[[], pl.Expr], rows: Callable[[], pl.Expr]
-) -> Aggs:
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        total = den().sum()
-        return {"value": num().sum() / total, "n": rows().sum(), "_den": total}
+    num: Callable[[], pl.Expr], den: Callable[[], pl.Expr], counted: Callable[[], pl.Expr]
+) -> Shape:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
+        return {"in_denominator": counted(), "numerator": num(), "denominator": den()}
 
-    return aggs
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        r = rows(d)
+        total = r["denominator"].sum()
+        return {"value": r["numerator"].sum() / total, "n": r["in_denominator"].sum(), "_den": total}
+
+    return Shape("sums", rows, aggs)
 
 
 def masked(mask: Callable[[], pl.Expr], values: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
@@ -92,37 +133,52 @@ def wait_where(mask: Callable[[Definitions], pl.Expr]) -> Callable[[Definitions]
     return build
 
 
-def service_level_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
-    n = queued.sum()
-    fast = (x.answered() & (x.wait_s() <= d.service_level_threshold_s)).fill_null(False).sum()
-    return {"value": fast / n, "n": n, "_successes": fast}
+def _queued(d: Definitions) -> pl.Expr:
+    """Offered and not a short abandon: the base of service level and abandonment."""
+    return x.offered() & ~x.short_abandoned(d)
 
 
-def abandon_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
-    n = queued.sum()
-    lost = (x.abandoned() & ~x.short_abandoned(d)).fill_null(False).sum()
-    return {"value": lost / n, "n": n, "_successes": lost}
+service_level_aggs = ratio_of(
+    lambda d: x.answered() & (x.wait_s() <= d.service_level_threshold_s), _queued
+)
 
 
-def fcr_aggs(d: Definitions) -> dict[str, pl.Expr]:
+abandon_rate_aggs = ratio_of(lambda d: x.abandoned() & ~x.short_abandoned(d), _queued)
+
+
+_fcr_reported = ratio_of(lambda d: x.fcr_reported(), lambda d: x.fcr_reported_known())
+_fcr_derived = ratio_of(x.fcr_derived, x.fcr_derived_counted)
+
+
+def _fcr_aggs(d: Definitions) -> dict[str, pl.Expr]:
     # Both methods are prepared; compute.py keeps the one in force (fcr.py picks it).
-    known_r = x.fcr_reported_known().fill_null(False).sum()
-    hits_r = x.fcr_reported().fill_null(False).sum()
-    known_d = x.fcr_derived_known().fill_null(False).sum()
-    hits_d = x.fcr_derived(d).fill_null(False).sum()
+    rep, der = _fcr_reported.aggregate(d), _fcr_derived.aggregate(d)
     return {
-        "_reported_value": hits_r / known_r,
-        "_reported_n": known_r,
-        "_derived_value": hits_d / known_d,
-        "_derived_n": known_d,
+        "_reported_value": rep["value"],
+        "_reported_n": rep["n"],
+        "_derived_value": der["value"],
+        "_derived_n": der["n"],
         "_unknown_customer": x.fcr_unknown_customer().fill_null(False).sum(),
-        "_provisional": x.fcr_provisional().fill_null(False).sum(),
+        "_provisional": x.fcr_provisional(d).fill_null(False).sum(),
+        "_transferred": (x.fcr_derived_known() & x.fcr_transferred(d)).fill_null(False).sum(),
     }
 
 
-def nps_aggs(d: Definitions) -> dict[str, pl.Expr]:
+fcr_aggs = Shape(
+    "ratio", _fcr_derived.rows, _fcr_aggs, variants={"reported": _fcr_reported, "derived": _fcr_derived}
+)
+
+
+def _nps_rows(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
+    s = x.score("nps")
+    # each response's contribution: +100 a promoter, −100 a detractor, 0 a passive; NPS is their mean
+    v = pl.when(x.promoter()).then(100.0).when(x.detractor()).then(-100.0).when(s.is_not_null()).then(0.0)
+    return {"in_denominator": s.is_not_null(), "value": v}
+
+
+def _nps_aggs(d: Definitions) -> dict[str, pl.Expr]:
     import polars as pl
 
     s = x.score("nps")
@@ -138,14 +194,13 @@ def nps_aggs(d: Definitions) -> dict[str, pl.Expr]:
     }
 
 
-def csat_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    s = x.score("csat")
-    n = s.count()
-    hits = x.satisfied(d).fill_null(False).sum()
-    return {"value": hits / n, "n": n, "_successes": hits}
+nps_aggs = Shape("mean", _nps_rows, _nps_aggs)
 
 
-def responses_aggs(d: Definitions) -> dict[str, pl.Expr]:
+csat_aggs = ratio_of(x.satisfied, lambda d: x.score("csat").is_not_null())
+
+
+def _responses_aggs(d: Definitions) -> dict[str, pl.Expr]:
     import polars as pl
 
     c = x.responded().fill_null(False).sum()
@@ -154,31 +209,47 @@ def responses_aggs(d: Definitions) -> dict[str, pl.Expr]:
     return {"value": c, "n": c, "_unanswered": invited_only}
 
 
-def response_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    sent = x.invited().fill_null(False).sum()
-    got = x.responded().fill_null(False).sum()
-    return {"value": got / sent, "n": sent, "_successes": got}
+responses_aggs = Shape("count", count_of(x.responded).rows, _responses_aggs)
 
 
-def qa_critical_aggs(d: Definitions) -> dict[str, pl.Expr]:
+response_rate_aggs = ratio_of(lambda d: x.responded(), lambda d: x.invited())
+
+
+def _qa_critical_rows(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
+    # each review's contribution: 100 with a critical issue, else 0; the KPI is their mean
+    return {
+        "in_denominator": x.review().fill_null(False),
+        "value": pl.when(x.review()).then(pl.when(x.critical()).then(100.0).otherwise(0.0)),
+    }
+
+
+def _qa_critical_aggs(d: Definitions) -> dict[str, pl.Expr]:
     n = x.review().fill_null(False).sum()
     crit = x.critical().sum()
     return {"value": crit * 100.0 / n, "n": n}
 
 
-def self_service_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    kept = x.contained().fill_null(False).sum()
-    agent = x.handled().fill_null(False).sum()
-    return {"value": kept / (kept + agent), "n": kept + agent, "_successes": kept}
+qa_critical_aggs = Shape("mean", _qa_critical_rows, _qa_critical_aggs)
 
 
-def resolution_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:
+self_service_aggs = ratio_of(lambda d: x.contained(), lambda d: x.contained() | x.handled())
+
+
+def _resolution_known(d: Definitions) -> pl.Expr:
     import polars as pl
 
-    known = (x.handled() & pl.col("resolved").is_not_null()).fill_null(False)
-    n = known.sum()
-    hits = (known & pl.col("resolved")).fill_null(False).sum()
-    return {"value": hits / n, "n": n, "_successes": hits}
+    return x.handled() & pl.col("resolved").is_not_null()
+
+
+def _resolved(d: Definitions) -> pl.Expr:
+    import polars as pl
+
+    return _resolution_known(d) & pl.col("resolved")
+
+
+resolution_rate_aggs = ratio_of(_resolved, _resolution_known)
 
 
 def always(fn: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:

@@ -16,6 +16,7 @@ from toolkit.core.errors import CxtkError
 from toolkit.core.periods import Period
 from toolkit.kpis import expr as x
 from toolkit.kpis import fcr
+from toolkit.kpis.nulls import null_aggs, null_note
 from toolkit.kpis.registry import DATASETS, KPI_IDS, REGISTRY, kpis_by_id
 from toolkit.kpis.result import Group, KpiResult, KpiValue
 
@@ -215,7 +216,9 @@ def compute_kpis(
 
 def _agg_exprs(ids: Sequence[str], d: Definitions) -> list[pl.Expr]:
     """The named aggregations of these KPIs, aliased ``kpi:name``."""
-    return [e.alias(f"{k}:{name}") for k in ids for name, e in REGISTRY[k].aggs(d).items()]
+    return [
+        e.alias(f"{k}:{name}") for k in ids for name, e in (REGISTRY[k].aggs(d) | null_aggs(k, d)).items()
+    ]
 
 
 def _aggregate(lf: pl.LazyFrame, by: Sequence[str], exprs: list[pl.Expr]) -> pl.LazyFrame:
@@ -326,15 +329,11 @@ def _kpi_value(
             extra["method"] = "reported"
         else:
             value, n = get("_derived_value"), get("_derived_n")
-            extra["method"] = fcr.method_label("derived", d)
+            extra.update(fcr_choices(d))
             extra["excluded_unknown_customer"] = int(get("_unknown_customer") or 0)
             extra["provisional"] = int(get("_provisional") or 0)
-            parts = [extra["method"]]
-            if extra["excluded_unknown_customer"]:
-                parts.append(f"{extra['excluded_unknown_customer']} without customer_id excluded")
-            if extra["provisional"]:
-                parts.append(f"{extra['provisional']} provisional (repeat window still open)")
-            note = "; ".join(parts)
+            extra["transferred"] = int(get("_transferred") or 0)
+            note = fcr_note(extra)
     else:
         value, n = get("value"), get("n")
     if k == "response_rate" and responses_only:
@@ -354,12 +353,35 @@ def _kpi_value(
     if spec.is_count:
         value = int(value or 0)
     elif n == 0 or value is None:
-        return KpiValue(None, n, note=note or spec.empty_note, extra=extra)
+        why = note or (null_note(k, get, d) if n == 0 else None) or spec.empty_note
+        return KpiValue(None, n, note=why, extra=extra)
     for name in ("median", "p90", "mean"):
         if f"{k}:{name}" in row:
             extra[name] = _finite(row[f"{k}:{name}"])
     small = (not spec.is_count) and n < d.min_sample
     return KpiValue(value, n, note=note, ci=_ci(k, row, value, n), small_sample=small, extra=extra)
+
+
+def fcr_choices(d: Definitions) -> dict[str, Any]:
+    """The method of derived FCR and the two choices in force, as named in every output."""
+    return {
+        "method": fcr.method_label("derived", d),
+        "provisional_rule": d.fcr_provisional,
+        "transfer_is_failure": d.fcr_transfer_is_failure,
+    }
+
+
+def fcr_note(extra: dict[str, Any]) -> str:
+    """The note of derived FCR: its method, then what was left out or decided by the choices."""
+    parts = [extra["method"]]
+    if extra.get("excluded_unknown_customer"):
+        parts.append(f"{extra['excluded_unknown_customer']:,} without customer_id excluded")
+    if extra.get("provisional"):
+        how = "left out" if extra["provisional_rule"] == "exclude" else "counted as resolved"
+        parts.append(f"{extra['provisional']:,} provisional (repeat window still open) {how}")
+    if extra.get("transferred"):
+        parts.append(f"{extra['transferred']:,} transferred, counted as not resolved")
+    return "; ".join(parts)
 
 
 def _ci(k: str, row: dict[str, Any], value: float, n: int) -> tuple[float, float] | None:
@@ -379,12 +401,16 @@ def _ci(k: str, row: dict[str, Any], value: float, n: int) -> tuple[float, float
     return None if ci is None else (float(ci[0]), float(ci[1]))
 
 
-def _fcr_totals(groups: list[Group]) -> dict[str, int]:
-    unknown = sum(
-        g.kpis["fcr_rate"].extra.get("excluded_unknown_customer", 0) for g in groups if "fcr_rate" in g.kpis
-    )
-    prov = sum(g.kpis["fcr_rate"].extra.get("provisional", 0) for g in groups if "fcr_rate" in g.kpis)
-    out = {}
-    if any("fcr_rate" in g.kpis and "excluded_unknown_customer" in g.kpis["fcr_rate"].extra for g in groups):
-        out = {"fcr_unknown_customer": unknown, "fcr_provisional": prov}
-    return out
+def _fcr_totals(groups: list[Group]) -> dict[str, Any]:
+    """Derived FCR's exclusions over all groups, and the choices that decided them."""
+    fcr_values = [g.kpis["fcr_rate"] for g in groups if "fcr_rate" in g.kpis]
+    derived = [v for v in fcr_values if "excluded_unknown_customer" in v.extra]
+    if not derived:
+        return {}
+    return {
+        "fcr_unknown_customer": sum(v.extra["excluded_unknown_customer"] for v in derived),
+        "fcr_provisional": sum(v.extra["provisional"] for v in derived),
+        "fcr_provisional_rule": derived[0].extra["provisional_rule"],
+        "fcr_transferred": sum(v.extra["transferred"] for v in derived),
+        "fcr_transfer_is_failure": derived[0].extra["transfer_is_failure"],
+    }

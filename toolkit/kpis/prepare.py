@@ -95,7 +95,7 @@ def prepare_interactions(
 
     With ``derived_fcr``, rows up to ``hi + fcr_window_days`` are read first (only later
     contacts can be repeats), each gets ``_next_at`` — the customer's next strictly later
-    contact, the rule of fcr.py — and ``_provisional``; then the period is kept.
+    contact, the rule of fcr.py — and ``_window_open`` (its window reaches past the stored data); then the period is kept.
     """
     import polars as pl
 
@@ -119,18 +119,19 @@ def prepare_interactions(
                 )
             )
         rows = rows.filter(t < hi)
-        provisional = pl.lit(False) if latest is None else (t > pl.lit(fcr.shifted(latest, -window)))
+        # the repeat window of a contact later than this is still open at the end of the stored data
+        window_open = pl.lit(False) if latest is None else (t > pl.lit(fcr.shifted(latest, -window)))
     else:
         rows = lf.filter(_in("arrived_at", lo, hi)).with_columns(
             pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at")
         )
-        provisional = pl.lit(False)
+        window_open = pl.lit(False)
     out = in_outage(config, tz)
     return rows.with_columns(
         (~out).alias("_p"),
         (out & _is_contact()).alias("_outage"),
         t.alias("_t"),
-        provisional.alias("_provisional"),
+        window_open.alias("_window_open"),
     ).with_columns(x.interaction_row_flags(d))
 
 

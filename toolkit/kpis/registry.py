@@ -12,15 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from toolkit.kpis import expr as x
-
-if TYPE_CHECKING:
-
-    pass
 from toolkit.kpis.aggs import (
-    Aggs,
+    Shape,
     abandon_rate_aggs,
     always,
     count_of,
@@ -60,8 +56,8 @@ class Kpi:
     dataset: DatasetName
     formula_en: str
     formula_zh: str
-    aggs: Aggs
-    empty_note: str  # why the value is null when n is 0
+    aggs: Shape  # how it aggregates, and what each row contributes (aggs.py)
+    empty_note: str  # why the value is null when n is 0 (unless a reason of nulls.py names the rows there)
     # The time that puts a row in the period and in its month/day/hour group: arrival for
     # most KPIs; SLA compliance counts tickets by when they fall due (kpis.md).
     time_field: Literal["arrived_at", "sla_due_at"] = "arrived_at"
@@ -204,7 +200,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean wait_s over abandoned contacts other than short abandons",
             "非短时放弃的平均等待时长",
             mean_of(wait_where(lambda d: x.abandoned() & ~x.short_abandoned(d))),
-            "no abandons beyond short ones",
+            "no abandoned contacts",
         ),
         _K(
             "aht_s",
@@ -216,7 +212,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean(talk + hold + acw) over handled contacts",
             "已处理交互的(通话+保持+话后)平均时长",
             mean_of(masked(x.handled, x.handle_s)),
-            "no handled contacts with handle time",
+            "no handled contacts",
         ),
         _K(
             "avg_talk_s",
@@ -228,7 +224,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean talk_s over handled contacts",
             "已处理交互的平均通话时长",
             mean_of(masked(x.handled, lambda: x.handle_part("talk_s"))),
-            "no handled contacts with handle time",
+            "no handled contacts",
         ),
         _K(
             "avg_hold_s",
@@ -240,7 +236,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean hold_s over handled contacts",
             "已处理交互的平均保持时长",
             mean_of(masked(x.handled, lambda: x.handle_part("hold_s"))),
-            "no handled contacts with handle time",
+            "no handled contacts",
         ),
         _K(
             "avg_acw_s",
@@ -252,7 +248,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean acw_s over handled contacts",
             "已处理交互的平均话后处理时长",
             mean_of(masked(x.handled, lambda: x.handle_part("acw_s"))),
-            "no handled contacts with handle time",
+            "no handled contacts",
         ),
         _K(
             "transfer_rate",
@@ -276,7 +272,7 @@ REGISTRY: dict[str, Kpi] = {
             "handled contacts resolved ÷ handled contacts whose resolution is known",
             "已解决的已处理交互 ÷ 解决情况已知的已处理交互",
             resolution_rate_aggs,
-            "no handled contacts with a resolved value",
+            "no handled contacts",
         ),
         _K(
             "fcr_rate",
@@ -285,9 +281,13 @@ REGISTRY: dict[str, Kpi] = {
             "up",
             "rate",
             IX,
-            "reported first_contact_resolved, else: handled, not unresolved, and no repeat contact "
-            "of the customer within fcr_window_days",
-            "采用导出的一次解决标记;否则:已处理、未标记未解决,且同一客户在fcr_window_days内无再次来电",
+            "reported first_contact_resolved, else derived: handled contacts with a customer_id that are not "
+            "marked unresolved, not transferred (fcr_transfer_is_failure) and not followed by another contact of "
+            "the customer within fcr_window_days ÷ those contacts; provisional ones (window still open at the end "
+            "of the data, no repeat seen) left out (fcr_provisional: exclude) or counted as resolved (include)",
+            "采用导出的一次解决标记;否则推算:有客户编号的已处理交互中,未标记未解决、未转接(fcr_transfer_is_failure)"
+            "且客户在fcr_window_days内无再次来电的比例;观察窗口尚未结束且未见重复来电的暂定交互不计入"
+            "(fcr_provisional: exclude)或计为已解决(include)",
             fcr_aggs,
             "no handled contacts with a known customer",
         ),
@@ -301,7 +301,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean (with median and p90) of answered_at − arrived_at for chat, email and ticket",
             "在线、邮件、工单的首次响应时长均值(另给中位数与P90)",
             mean_of(always(x.first_response), quantiles=True),
-            "no chat, email or ticket with a first response",
+            "no chats, e-mails or tickets",
         ),
         _K(
             "resolution_time_s",
@@ -536,7 +536,7 @@ REGISTRY: dict[str, Kpi] = {
             "reviews with score ≥ qa_pass_mark ÷ reviews",
             "得分 ≥ 合格线的质检数 ÷ 质检数",
             ratio_of(lambda d: x.qa_score() >= d.qa_pass_mark, lambda d: x.qa_score().is_not_null()),
-            "no QA reviews with a score",
+            "no QA reviews",
         ),
         _K(
             "qa_critical_per_100",

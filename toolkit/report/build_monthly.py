@@ -204,9 +204,11 @@ def _fcr_note(ctx: b.ReportContext) -> str:
     if not method:
         return ""
     prov = r.excluded.get("fcr_provisional") or 0
+    d = ctx.config.definitions
     key = "note.fcr_derived" if method.startswith("derived") else "note.fcr_reported"
-    return sentence(key, ctx.locale, days=ctx.fmt.number(ctx.config.definitions.fcr_window_days),
-                    provisional=ctx.fmt.number(prov))
+    return sentence(key, ctx.locale, days=ctx.fmt.number(d.fcr_window_days), provisional=ctx.fmt.number(prov),
+                    transfer=ctx.t("note.fcr_transfer") if d.fcr_transfer_is_failure else "",
+                    how=ctx.t(f"note.fcr_provisional.{d.fcr_provisional}"))
 
 
 def _quality(ctx: b.ReportContext, centre: Group, facts: dict[str, Any]) -> QualitySection:
