@@ -79,13 +79,25 @@ def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quant
         v = values(d)
         out = {"value": v.mean(), "n": v.count()}
         if sd:
-            out["_sd"] = v.std()
+            out["_sd"] = sample_sd(v)
         if quantiles:
             out["median"] = v.median()
             out["p90"] = v.quantile(0.9, interpolation="linear")
         return out
 
     return Shape("mean", _values(values), aggs)
+
+
+def sample_sd(v: pl.Expr) -> pl.Expr:
+    """The sample standard deviation (ddof 1; null below 2 values) from Σv and Σv²: on scores these sums are
+    exact whatever order the rows are added in, so the interval is the same to the last digit in every run
+    (Polars' ``std()`` merges partial results in thread order, which moves the last digit)."""
+    import polars as pl
+
+    n = v.count().cast(pl.Float64)
+    s1, s2 = v.sum(), (v * v).sum()
+    var = (s2 - s1 * s1 / n) / (n - 1)
+    return pl.when(n > 1).then(var.clip(lower_bound=0.0).sqrt())
 
 
 def median_of(values: Callable[[Definitions], pl.Expr]) -> Shape:

@@ -28,6 +28,7 @@ from toolkit.kpis.prepare import (
     LINK_FIELDS,
     forget_frame,
     frame_tz,
+    outage_exclusions,
     prepare_agent_status,
     prepare_interactions,
     prepare_qa,
@@ -54,6 +55,11 @@ _OWN_FIELDS = {
 _DUE = "interactions:due"
 
 
+# The base of the response rate when a survey export holds only responses (kpis.md).
+RESPONSES_ONLY_DENOMINATOR = "handled contacts"
+_HANDLED_MEANS = "(answered calls and chats, e-mails and tickets with a response or an end)"
+
+
 _NO_DATA = {
     "interactions": "no interactions data",
     "surveys": "no surveys data",
@@ -78,8 +84,11 @@ def compute_kpis(
     import polars as pl
 
     d = config.definitions
-    ids = tuple(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)])
+    shown = tuple(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)])
     by = tuple(by)
+    # The composite score and the ranking rest on every weighted KPI (and on each group's n): a subset
+    # asked for with --kpi is computed beside them and shown alone, so the score does not move with it.
+    ids = tuple(k for k in KPI_IDS if k in set(shown) | _scoring_ids(config, by))
     bad = [f for f in by if f not in GROUP_FIELDS]
     if bad:
         raise CxtkError(f"cannot group by {', '.join(bad)}; choose from: {', '.join(GROUP_FIELDS)}")
@@ -186,10 +195,9 @@ def compute_kpis(
     excluded: dict[str, Any] = {}
     if config.outages and "interactions" in rows:
         excluded["outage_contacts"] = int(sum(r.get("_outage") or 0 for r in rows["interactions"].values()))
-        excluded["outages"] = [
-            {"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason}
-            for o in config.outages
-        ]
+        excluded["outages"] = outage_exclusions(
+            with_canonical_columns(interactions, "interactions", config.timezone), config, lo, hi
+        )
         for g, key in zip(groups, keys, strict=True):
             r = rows["interactions"].get(key)
             if r and r.get("_outage"):
@@ -197,21 +205,37 @@ def compute_kpis(
     fcr_totals = _fcr_totals(groups)
     if fcr_totals:
         excluded.update(fcr_totals)
-    notes = [f"{ds} cannot be grouped by {', '.join(f)}" for ds, f in unavailable.items()]
+    shown_ds = {REGISTRY[k].dataset for k in shown} | ({"interactions"} if "response_rate" in shown else set())
+    notes = [f"{ds} cannot be grouped by {', '.join(f)}" for ds, f in unavailable.items() if ds in shown_ds]
 
     from toolkit.kpis.scoring import score_groups
 
     score_groups(groups, config, by)
+    if shown != ids:
+        for g in groups:
+            g.kpis = {k: g.kpis[k] for k in shown}
     return KpiResult(
         period=period,
         definitions=d.model_dump(),
         by=by,
-        kpis=ids,
+        kpis=shown,
         groups=groups,
         methods=methods,
         excluded=excluded,
         notes=notes,
     )
+
+
+def _scoring_ids(config: Config, by: Sequence[str]) -> set[str]:
+    """The KPIs a group's score and rank rest on: those with a weighted target (centre or team), and,
+    when grouped, the counts that decide whether a group is large enough to rank."""
+    from toolkit.kpis.scoring import GROUP_N_KPIS
+
+    weighted = {k for k, t in config.targets.items() if t.weight > 0}
+    for team in config.team_targets.values():
+        weighted |= {k for k, t in team.items() if t.weight > 0}
+    weighted = {k for k in weighted if k in REGISTRY}
+    return weighted | (set(GROUP_N_KPIS) if by else set())
 
 
 def _agg_exprs(ids: Sequence[str], d: Definitions) -> list[pl.Expr]:
@@ -339,15 +363,26 @@ def _kpi_value(
     if k == "response_rate" and responses_only:
         handled = (rows.get("interactions", {}).get(key) or {}).get("_handled")
         got = get("_successes") or 0
-        extra["denominator"] = "answered contacts"
+        # the contacts the engine counts as handled: answered calls and chats, e-mails and tickets with a
+        # first response or an end (x.handled), named as such (a ticket export has no "answered" calls)
+        extra["denominator"] = RESPONSES_ONLY_DENOMINATOR
         if handled:
             value, n = got / handled, int(handled)
-            note = "only responses were exported: responses ÷ answered contacts"
+            note = f"only responses were exported: responses ÷ {RESPONSES_ONLY_DENOMINATOR} {_HANDLED_MEANS}"
         else:
             value, n = None, 0
-            note = "only responses were exported and there are no answered contacts to divide by"
+            note = f"only responses were exported and there are no {RESPONSES_ONLY_DENOMINATOR} to divide by"
     elif k == "response_rate":
         extra["denominator"] = "surveys sent"
+    if k == "response_rate" and isinstance(value, float) and value > 1:
+        got = int(get("_successes") or 0)
+        extra["data_problem"] = (
+            f"response rate above 100 % ({got:,} responses ÷ {int(n):,} {extra['denominator']}) is a data problem, "
+            "not a result: "
+            + ("the responses are not all replies to this period's contacts (link them by interaction_id, or "
+               "export the invitations too)" if responses_only else "more responses than invitations were exported")
+        )
+        note = f"{note}; {extra['data_problem']}" if note else extra["data_problem"]
     value = _finite(value)
     n = int(n) if n is not None else 0
     if spec.is_count:

@@ -78,6 +78,32 @@ def in_outage(config: Config, tz: str | None) -> pl.Expr:
     return cond
 
 
+def outage_exclusions(lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+    """The configured outages that overlap ``[lo, hi)``, each with the contacts it takes out of the KPIs.
+
+    The one count of contacts excluded by an outage that ``cxtk kpi``, ``cxtk anomalies`` and the reports
+    print: inbound interactions other than IVR sessions (the ``contacts`` KPI's rows) arriving inside
+    the window and inside the period. A contact inside two overlapping windows counts in both windows
+    (the KPI's own total counts it once).
+    """
+
+    tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
+    windows = [(o, localise(o.start, tz), localise(o.end, tz)) for o in config.outages]
+    windows = [(o, s, e) for o, s, e in windows if e > lo and s < hi]
+    if not windows:
+        return []
+    base = _in("arrived_at", lo, hi) & _is_contact()
+    counts = (
+        lf.select([(base & _in("arrived_at", s, e)).sum().alias(str(i)) for i, (_, s, e) in enumerate(windows)])
+        .collect()
+        .row(0)
+    )
+    return [
+        {"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason, "contacts_excluded": int(n)}
+        for (o, _, _), n in zip(windows, counts, strict=True)
+    ]
+
+
 def localise(t: datetime, tz: str | None) -> datetime:
     """A period bound in the frame's zone (naive when the frame's times are naive)."""
     if tz is None:
