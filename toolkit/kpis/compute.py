@@ -369,6 +369,9 @@ def _kpi_value(
         if handled:
             value, n = got / handled, int(handled)
             note = f"only responses were exported: responses ÷ {RESPONSES_ONLY_DENOMINATOR} {_HANDLED_MEANS}"
+        elif frames.get("interactions") is None:
+            value, n = None, 0
+            note = "only responses were exported, and there is no interactions data to divide them by"
         else:
             value, n = None, 0
             note = f"only responses were exported and there are no {RESPONSES_ONLY_DENOMINATOR} to divide by"

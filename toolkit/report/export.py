@@ -60,7 +60,7 @@ def write_xlsx(result: KpiResult, out: Path) -> None:
     frame = result.to_frame()
     wb = xlsxwriter.Workbook(str(out))
     try:
-        ws = wb.add_worksheet("KPIs")
+        ws = wb.add_worksheet("KPIs", worksheet_class=full_precision_sheet())
         head = wb.add_format({"bold": True, "bg_color": "#0B5FFF", "font_color": "#FFFFFF", "border": 1})
         pct = wb.add_format({"num_format": "0.0%"})
         num = wb.add_format({"num_format": "#,##0.00"})
@@ -97,6 +97,24 @@ def write_xlsx(result: KpiResult, out: Path) -> None:
         _definitions_sheet(wb, head, result)
     finally:
         wb.close()
+
+
+def full_precision_sheet():
+    """An xlsxwriter worksheet class that stores every number to its last digit.
+
+    xlsxwriter writes a cell's number with 16 significant digits (``%.16G``), which loses the last digit
+    of about half of all doubles; the data sheets of cxtk carry full precision (kpis.md), so a number
+    is written as Python's shortest exact form (``repr``), which Excel and every reader parse back to
+    the same double.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class FullPrecisionWorksheet(Worksheet):
+        def _xml_number_element(self, number, attributes=()):
+            attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+            self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
+
+    return FullPrecisionWorksheet
 
 
 def _definitions_sheet(wb, head, result: KpiResult) -> None:
