@@ -43,8 +43,12 @@ class Shape:
 
 
 def count_of(mask: Callable[[], pl.Expr]) -> Shape:
+    return count_where(lambda d: mask())
+
+
+def count_where(mask: Callable[[Definitions], pl.Expr]) -> Shape:
     def rows(d: Definitions) -> dict[str, pl.Expr]:
-        return {"in_denominator": mask().fill_null(False)}
+        return {"in_denominator": mask(d).fill_null(False)}
 
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
         c = rows(d)["in_denominator"].sum()

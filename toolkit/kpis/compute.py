@@ -111,12 +111,8 @@ def compute_kpis(
         if not wanted[ds] or lf is None:
             continue
         lf = with_canonical_columns(lf, ds, config.timezone)
-        own = set(_OWN_FIELDS[ds]) | set(TIME_KEYS if ds != "agent-status" else ("month", "day", "hour"))
-        linked = (
-            ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
-        )
-        if linked:
-            own |= set(LINK_FIELDS)
+        linked = is_linked(ds, lf, interactions)
+        own = group_fields(ds, linked)
         missing = [f for f in by if f not in own]
         if missing:
             unavailable[ds] = missing
@@ -148,7 +144,7 @@ def compute_kpis(
             prepared = prepare_qa(lf, interactions if linked else None, config, lo, hi)
         else:
             prepared = prepare_agent_status(lf, period, by)
-        prepared = prepared.with_columns(_time_keys(ds, by))
+        prepared = prepared.with_columns(time_keys(ds, by))
         queries[ds] = prepared.group_by(list(by)).agg(exprs) if by else prepared.select(exprs)
 
     names = list(queries)
@@ -249,7 +245,18 @@ def _aggregate(lf: pl.LazyFrame, by: Sequence[str], exprs: list[pl.Expr]) -> pl.
     return lf.group_by(list(by)).agg(exprs) if by else lf.select(exprs)
 
 
-def _time_keys(ds: str, by: Sequence[str]) -> list[pl.Expr]:
+def is_linked(ds: str, lf: pl.LazyFrame, interactions: pl.LazyFrame | None) -> bool:
+    """Survey and review rows that name their contact take its team, agent, channel… from it."""
+    return ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
+
+
+def group_fields(ds: str, linked: bool) -> set[str]:
+    """The fields a dataset's rows can be grouped by (their own, the time keys, a linked contact's)."""
+    return set(_OWN_FIELDS[ds]) | set(TIME_KEYS) | (set(LINK_FIELDS) if linked else set())
+
+
+def time_keys(ds: str, by: Sequence[str]) -> list[pl.Expr]:
+    """The month / day / hour labels of a row (``YYYY-MM``, ``YYYY-MM-DD``, 0–23) from its time ``_t``."""
     import polars as pl
 
     t = pl.col("_t")
@@ -341,6 +348,8 @@ def _kpi_value(
         )
     table = rows.get(ds, {})
     row = table.get(key)
+    if row is None and k == "response_rate" and responses_only:
+        row = {}  # a group with contacts but no response: 0 responses ÷ its handled contacts
     if row is None:
         zero = 0 if spec.is_count else None
         return KpiValue(zero, 0, note=None if spec.is_count else spec.empty_note)

@@ -115,13 +115,14 @@ def localise(t: datetime, tz: str | None) -> datetime:
 
 def prepare_interactions(
     lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool, *, exact: bool = False,
-    source: pl.LazyFrame | None = None,
+    source: pl.LazyFrame | None = None, next_id: bool = False,
 ) -> pl.LazyFrame:
     """Interactions arriving in ``[lo, hi)`` with the row flags.
 
     With ``derived_fcr``, rows up to ``hi + fcr_window_days`` are read first (only later
     contacts can be repeats), each gets ``_next_at`` — the customer's next strictly later
     contact, the rule of fcr.py — and ``_window_open`` (its window reaches past the stored data); then the period is kept.
+    ``next_id`` adds ``_next_id``, the id of that next contact (the exact window: for ``cxtk explain``).
     """
     import polars as pl
 
@@ -133,9 +134,9 @@ def prepare_interactions(
         latest = _per_source(source, ("latest",), lambda: fcr.latest_arrival(lf))
         rows = lf.filter((t >= lo) & (t < fcr.shifted(hi, window)))
         key = ("next", lo, hi, d.fcr_window_days, d.fcr_same_topic)
-        times = None if exact else _per_source(source, key, lambda: next_contact_times(rows, d))
+        times = None if exact or next_id else _per_source(source, key, lambda: next_contact_times(rows, d))
         if times is None:
-            rows = rows.with_columns(fcr.next_contact_at(d))
+            rows = rows.with_columns(fcr.next_contact_at(d), *([fcr.next_contact_id(d)] if next_id else []))
         else:
             # A scan keeps row order, so the times computed eagerly line up with this second read;
             # ``_misaligned`` counts rows whose time or customer hash says otherwise.

@@ -20,6 +20,7 @@ from toolkit.kpis.aggs import (
     abandon_rate_aggs,
     always,
     count_of,
+    count_where,
     csat_aggs,
     fcr_aggs,
     masked,
@@ -138,7 +139,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "abandoned with wait < short_abandon_s",
             "等待时长小于短时放弃阈值的放弃量",
-            lambda d: count_of(lambda: x.short_abandoned(d))(d),
+            count_where(x.short_abandoned),
             "no phone or chat contacts",
         ),
         # --- efficiency

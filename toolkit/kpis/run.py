@@ -47,6 +47,23 @@ def kpi_command(
     return compute_kpis(frames, p, by=by, kpis=kpis, config=config)
 
 
+def explain_command(*, period: str, kpi: str, by: Sequence[str] = (), config_path: Path | None = None):
+    """``cxtk explain``: the store's records behind one KPI of a period (``toolkit.kpis.explain``)."""
+    from toolkit.core.config import resolve_config
+    from toolkit.core.periods import parse_period
+    from toolkit.ingest.store import scan_dataset
+    from toolkit.kpis.explain import explain
+    from toolkit.kpis.registry import kpi as lookup
+
+    spec = lookup(kpi)
+    p = parse_period(period)
+    config = resolve_config(config_path)
+    frames = {name: scan_dataset(config, name) for name in DATASET_NAMES}
+    if frames.get(spec.dataset) is not None:  # else explain() says which data the KPI needs
+        check_period_has_any_data({spec.dataset: frames[spec.dataset]}, p, "the store", config.timezone)
+    return explain(frames, p, kpi, by=by, config=config)
+
+
 def check_period_has_any_data(frames, period, where: str, tz: str) -> None:
     """Exit 1 when no dataset holds a row in the period (a workspace of surveys alone computes the survey
     KPIs); with interactions stored, the message is that of :func:`check_period_has_data`."""

@@ -43,6 +43,39 @@ def write_kpis(result: KpiResult, fmt: Format, out: Path | None = None) -> None:
         write_xlsx(result, out)  # type: ignore[arg-type]
 
 
+def write_rows(frame, fmt: str, out: Path, *, sheet: str = "rows") -> None:
+    """Write a frame of records (``cxtk explain``) as CSV, XLSX or Parquet, every number to its last digit.
+
+    Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX.
+    """
+    from toolkit.core.safety import neutralise_formulas
+
+    if fmt not in ("csv", "xlsx", "parquet"):
+        raise CxtkError(f"unknown format '{fmt}'; choose one of: csv, xlsx, parquet")
+    if out.parent and not out.parent.exists():
+        raise CxtkError(f"{out}: folder {out.parent} does not exist")
+    if fmt == "parquet":
+        frame.write_parquet(out)
+        return
+    safe = neutralise_formulas(frame)
+    if fmt == "csv":
+        safe.write_csv(out)
+        return
+    import polars as pl
+    import xlsxwriter
+
+    # Excel has no time zones: times are written as the wall-clock time of their zone
+    safe = safe.with_columns(
+        [pl.col(c).dt.replace_time_zone(None) for c, t in safe.schema.items() if isinstance(t, pl.Datetime) and t.time_zone]
+    )
+    wb = xlsxwriter.Workbook(str(out))
+    try:
+        ws = wb.add_worksheet(sheet, worksheet_class=full_precision_sheet())
+        safe.write_excel(workbook=wb, worksheet=ws, autofit=True, freeze_panes=(1, 0))
+    finally:
+        wb.close()
+
+
 def _write_text(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)

@@ -212,7 +212,7 @@ def _prepared_surveys(
     lf = engine.with_canonical_columns(surveys, "surveys", config.timezone)
     linked = interactions is not None and "interaction_id" in lf.collect_schema()
     prepared = prepare.prepare_surveys(lf, interactions if linked else None, config, lo, hi)
-    prepared = prepared.with_columns(engine._time_keys("surveys", by))
+    prepared = prepared.with_columns(engine.time_keys("surveys", by))
     missing = [f for f in by if f not in prepared.collect_schema()]
     if missing:
         raise CxtkError(
