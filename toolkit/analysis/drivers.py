@@ -267,7 +267,7 @@ _FAILING: dict[str, tuple[str, str | None]] = {
     "aht_s": ("handled longer than the target", "handle_s"),
     "abandon_rate": ("abandoned", None),
     "answer_rate": ("abandoned", None),
-    "fcr_rate": ("the customer came back within the FCR window", None),
+    "fcr_rate": ("not resolved at first contact: came back within the FCR window, transferred or marked unresolved", None),
     "complaint_rate": ("complaint", None),
     "sla_compliance": ("missed its SLA", "late_s"),
     "transfer_rate": ("transferred", None),

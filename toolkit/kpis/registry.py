@@ -447,8 +447,9 @@ REGISTRY: dict[str, Kpi] = {
             "up",
             "rate",
             SV,
-            "responses ÷ surveys sent (when only responses were exported: ÷ answered contacts)",
-            "回收量 ÷ 发放量(仅导出回复时:÷ 接通量)",
+            "responses ÷ surveys sent (when only responses were exported: ÷ handled contacts — answered calls and "
+            "chats, e-mails and tickets with a response or an end; above 100 % is flagged as a data problem)",
+            "回收量 ÷ 发放量(仅导出回复时:÷ 已处理交互,即已接通的电话与在线咨询、已响应或已结束的邮件与工单;超过100%标记为数据问题)",
             response_rate_aggs,
             "no survey invitations",
         ),
