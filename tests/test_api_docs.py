@@ -34,7 +34,7 @@ def ran(tmp_path_factory):
 def test_the_doc_has_examples_of_every_method():
     text = "".join(_blocks())
     for method in ("open_workspace", ".kpis(", ".compare(", ".anomalies(", ".survey_summary(", ".followups(",
-                   ".frame(", ".ingest(", ".report("):
+                   ".frame(", ".ingest(", ".report(", ".explain("):
         assert method in text, method
 
 

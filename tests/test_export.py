@@ -34,8 +34,10 @@ def test_json_contract(result, tmp_path):
     assert data["definitions"]["service_level_threshold_s"] == 20
     b = next(g for g in data["groups"] if g["keys"] == {"team": "B"})
     asa = b["kpis"]["asa_s"]
-    # 12.345 s rounds to 2 dp; target 30 s → achievement 30 / 12.345 = 2.4301; gap −17.655 → −17.66 (2 dp)
-    assert asa["value"] == 12.35 and asa["achievement"] == 2.4301 and asa["met"] is True
+    # full precision (issue 10, item 5): 12.345 s as it is; target 30 s → achievement 30 / 12.345 = 2.43013…;
+    # gap 12.345 − 30 = −17.655
+    assert asa["value"] == 12.345 and asa["achievement"] == 30 / 12.345 and asa["met"] is True
+    assert asa["gap"] == pytest.approx(-17.655, abs=1e-12)
     assert set(asa) >= {"value", "n", "target", "achievement", "met", "gap", "ci", "small_sample", "note"}
     assert b["kpis"]["csat"] == {**b["kpis"]["csat"], "value": None, "note": "no surveys data"}
     assert "score" in b and "rank" in b

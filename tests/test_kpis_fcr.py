@@ -29,9 +29,11 @@ def run(rows, **defs):
 # c3: answered, marked resolved = false → not FCR
 # unknown customer: excluded and counted
 # c4: answered 30 Oct, repeat on 2 Nov (next month, still a repeat) → not FCR; 30 Oct is within the last
-#     7 days of the stored data (which ends 2 Nov 12:00) → provisional
+#     7 days of the stored data (which ends 2 Nov 12:00), but the repeat is seen: decided, not provisional
 # c5: two contacts at the same instant: neither is later than the other → both FCR
-# handled with a customer in October: c1, c2 ×2, c3, c4, c5 ×2 = 7; FCR: c2 ×2, c5 ×2 = 4 → 4/7
+# c6: answered 31 Oct, no repeat, window open until 7 Nov (after the data's end) → provisional
+# handled with a customer in October: c1, c2 ×2, c3, c4, c5 ×2, c6 = 8; decided: 7 (all but c6);
+# FCR: c2 ×2, c5 ×2 = 4 → 4/7 with provisional contacts left out (the default), 5/8 with them included
 DERIVED = [
     ans("c1", "2026-10-01 10:00"),
     dict(channel="phone", customer_id="c1", arrived_at="2026-10-05 10:00", wait_s=50.0),
@@ -43,6 +45,7 @@ DERIVED = [
     ans("c4", "2026-11-02 12:00"),
     ans("c5", "2026-10-10 09:00", id="t1"),
     ans("c5", "2026-10-10 09:00", id="t2"),
+    ans("c6", "2026-10-31 09:00"),
 ]
 
 
@@ -53,33 +56,44 @@ def test_derived_fcr():
     assert v.extra["method"] == "derived (repeat contact within 7 days)"
     assert v.extra["excluded_unknown_customer"] == 1
     assert v.extra["provisional"] == 1
-    assert "1 without customer_id excluded" in v.note and "1 provisional" in v.note
+    assert "1 without customer_id excluded" in v.note and "1 provisional (repeat window still open) left out" in v.note
     assert r.methods["fcr_rate"].startswith("derived")
-    assert r.excluded["fcr_unknown_customer"] == 1
+    assert r.excluded["fcr_unknown_customer"] == 1 and r.excluded["fcr_provisional"] == 1
+    included = run([dict(x) for x in DERIVED], fcr_provisional="include").group().kpis["fcr_rate"]
+    assert included.value == pytest.approx(5 / 8) and included.n == 8 and included.extra["provisional"] == 1
+    assert "1 provisional (repeat window still open) counted as resolved" in included.note
 
 
 def test_repeat_on_day_8_is_not_a_repeat_but_exactly_7_days_is():
     rows = [ans("c", "2026-10-01 10:00"), ans("c", "2026-10-08 10:00"), ans("d", "2026-10-01 10:00"),
             ans("d", "2026-10-09 10:00"), ans("z", "2026-10-31 10:00")]
-    # c: second contact exactly 7 × 24 h later → repeat; d: 8 days later → not.
-    # FCR: c#2, d#1, d#2, z = 4 of 5
-    assert run(rows).value("fcr_rate") == pytest.approx(4 / 5)
-    # a 10-day window turns d's second contact into a repeat too: 3 of 5
-    assert run(rows, fcr_window_days=10).value("fcr_rate") == pytest.approx(3 / 5)
+    # c: second contact exactly 7 × 24 h later → repeat; d: 8 days later → not. z, the data's last
+    # contact, is provisional (its window is open), so it is left out by default.
+    # FCR: c#2, d#1, d#2 = 3 of 4 decided (4 of 5 with z included)
+    assert run(rows).value("fcr_rate") == pytest.approx(3 / 4)
+    assert run(rows, fcr_provisional="include").value("fcr_rate") == pytest.approx(4 / 5)
+    # a 10-day window turns d's second contact into a repeat too: 2 of 4 (3 of 5)
+    assert run(rows, fcr_window_days=10).value("fcr_rate") == pytest.approx(2 / 4)
+    assert run(rows, fcr_window_days=10, fcr_provisional="include").value("fcr_rate") == pytest.approx(3 / 5)
 
 
 def test_ivr_and_outbound_are_not_repeats():
     rows = [ans("c", "2026-10-01 10:00"),
             dict(channel="ivr", customer_id="c", arrived_at="2026-10-02 10:00", contained=True),
             dict(channel="phone", direction="outbound", customer_id="c", arrived_at="2026-10-02 11:00")]
-    assert run(rows).value("fcr_rate") == 1.0
+    # the store ends on 2 October: c's window is still open, so c is provisional; included, it is FCR
+    assert run(rows).value("fcr_rate") is None
+    assert run(rows, fcr_provisional="include").value("fcr_rate") == 1.0
 
 
 def test_same_topic_option():
     rows = [ans("c", "2026-10-12 10:00", topic="billing"), ans("c", "2026-10-13 10:00", topic="card")]
-    # any topic: the first is repeated → 1 of 2; same topic only: both FCR
-    assert run([dict(x) for x in rows]).value("fcr_rate") == pytest.approx(1 / 2)
-    r = run([dict(x) for x in rows], fcr_same_topic=True)
+    # any topic: the first is repeated → 1 of 2; same topic only: both FCR (counting the second, whose
+    # window is still open at the data's end, as resolved: provisional included)
+    assert run([dict(x) for x in rows], fcr_provisional="include").value("fcr_rate") == pytest.approx(1 / 2)
+    # left out (the default): the first is decided (repeated), the second is provisional → 0 of 1
+    assert run([dict(x) for x in rows]).value("fcr_rate") == 0.0
+    r = run([dict(x) for x in rows], fcr_same_topic=True, fcr_provisional="include")
     assert r.value("fcr_rate") == 1.0
     assert r.methods["fcr_rate"] == "derived (repeat contact within 7 days, same topic)"
 
@@ -107,7 +121,8 @@ def test_reported_column_wins():
 def test_fcr_by_team():
     rows = [ans("c", "2026-10-01 10:00", team="A"), ans("c", "2026-10-02 10:00", team="B")]
     # the repeat is in another team: A's contact is not FCR, B's is
-    r = compute_kpis({"interactions": ix(rows)}, OCT, by=["team"], kpis=["fcr_rate"], config=Config())
+    cfg = Config(definitions={"fcr_provisional": "include"})  # B's contact is the data's last: provisional
+    r = compute_kpis({"interactions": ix(rows)}, OCT, by=["team"], kpis=["fcr_rate"], config=cfg)
     assert r.value("fcr_rate", team="A") == 0.0 and r.value("fcr_rate", team="B") == 1.0
 
 
@@ -154,6 +169,82 @@ def test_sorted_repeat_window_matches_the_partitioned_window(monkeypatch, same_t
     # and the numbers are not vacuous: some contacts are repeats, some are not
     values = [v for v, n, _ in fast.values() if n]
     assert any(v < 1 for v in values) and any(v > 0 for v in values)
+
+
+# Issue 10, item 4: derived FCR is decided. The store's last contact arrives 31 Oct 12:00, so the
+# repeat window (7 × 24 h) of every contact after 24 Oct 12:00 is still open at the data's end.
+#   a1 10 Oct, no repeat, window closed                → decided, FCR
+#   b1 10 Oct, b2 12 Oct                               → b1 repeated (not FCR); b2 decided, FCR
+#   c1 28 Oct, no repeat                               → provisional
+#   d1 29 Oct, d2 30 Oct                               → d1 repeated (decided, not FCR); d2 provisional
+#   e1 31 Oct 12:00, marked resolved = false           → decided, not FCR (not provisional)
+# handled with a customer: 7; provisional: c1, d2 = 2
+#   exclude (default): 2 FCR (a1, b2) of 5 decided = 0.4
+#   include:           4 FCR (a1, b2, c1, d2) of 7
+PROVISIONAL = [
+    ans("a", "2026-10-10 10:00"),
+    ans("b", "2026-10-10 10:00"), ans("b", "2026-10-12 10:00"),
+    ans("c", "2026-10-28 09:00"),
+    ans("d", "2026-10-29 09:00"), ans("d", "2026-10-30 09:00"),
+    ans("e", "2026-10-31 12:00", resolved=False),
+]
+
+
+def test_provisional_contacts_are_left_out_by_default_and_counted_as_resolved_with_include():
+    v = run([dict(x) for x in PROVISIONAL]).group().kpis["fcr_rate"]
+    assert (v.value, v.n, v.extra["provisional"]) == (pytest.approx(2 / 5), 5, 2)
+    assert v.extra["provisional_rule"] == "exclude" and v.extra["transfer_is_failure"] is True
+    assert "2 provisional (repeat window still open) left out" in v.note
+    v = run([dict(x) for x in PROVISIONAL], fcr_provisional="include").group().kpis["fcr_rate"]
+    assert (v.value, v.n, v.extra["provisional"]) == (pytest.approx(4 / 7), 7, 2)
+    assert v.extra["provisional_rule"] == "include"
+
+
+def test_the_json_names_both_choices_and_the_provisional_count():
+    import json
+
+    doc = json.loads(json.dumps(run([dict(x) for x in PROVISIONAL]).to_dict()))
+    assert doc["definitions"]["fcr_provisional"] == "exclude"
+    assert doc["definitions"]["fcr_transfer_is_failure"] is True
+    fcr = doc["groups"][0]["kpis"]["fcr_rate"]
+    assert (fcr["provisional"], fcr["provisional_rule"], fcr["transfer_is_failure"]) == (2, "exclude", True)
+    assert fcr["value"] == 0.4 and fcr["n"] == 5
+    assert doc["excluded"]["fcr_provisional"] == 2 and doc["excluded"]["fcr_provisional_rule"] == "exclude"
+
+
+# Transfers (the seeds' definition: "no transfer and no second contact"); z closes every window.
+#   t: phone, transfers 1 → not FCR by default        u: phone, transfers 0 → FCR
+#   v: phone, no transfers count (null) → FCR           w: ticket closed, transfers 2 → not FCR by default
+#   x: abandoned with transfers 1: not handled, not in the rate
+#   z: 31 Oct 23:00, the data's last contact: provisional, left out
+# default: 2 (u, v) of 4 (t, u, v, w); fcr_transfer_is_failure: false → 4 of 4
+TRANSFERS = [
+    ans("t", "2026-10-01 10:00", transfers=1),
+    ans("u", "2026-10-02 10:00", transfers=0),
+    ans("v", "2026-10-03 10:00"),
+    dict(channel="ticket", customer_id="w", arrived_at="2026-10-04 10:00", ended_at="2026-10-05 10:00", transfers=2),
+    dict(channel="phone", customer_id="x", arrived_at="2026-10-05 10:00", transfers=1),
+    ans("z", "2026-10-31 23:00"),
+]
+
+
+def test_transferred_contacts_are_not_first_contact_resolved_unless_configured():
+    v = run([dict(x) for x in TRANSFERS]).group().kpis["fcr_rate"]
+    assert (v.value, v.n, v.extra["transferred"]) == (0.5, 4, 2)
+    assert "2 transferred, counted as not resolved" in v.note
+    v = run([dict(x) for x in TRANSFERS], fcr_transfer_is_failure=False).group().kpis["fcr_rate"]
+    assert (v.value, v.n, v.extra["transferred"], v.extra["transfer_is_failure"]) == (1.0, 4, 0, False)
+    # with provisional contacts included, z counts too: 3 of 5, and 5 of 5
+    assert run([dict(x) for x in TRANSFERS], fcr_provisional="include").value("fcr_rate") == pytest.approx(3 / 5)
+    assert run([dict(x) for x in TRANSFERS], fcr_provisional="include",
+               fcr_transfer_is_failure=False).value("fcr_rate") == 1.0
+
+
+def test_a_reported_flag_is_the_source_systems_own_judgement_of_transfers():
+    rows = [ans("c", "2026-10-01 10:00", transfers=1, first_contact_resolved=True),
+            ans("d", "2026-10-31 23:00", first_contact_resolved=False)]
+    v = run(rows).group().kpis["fcr_rate"]
+    assert (v.value, v.n) == (0.5, 2)  # neither the transfer nor the open window changes a reported flag
 
 
 def test_the_repeat_window_is_elapsed_time_across_a_daylight_saving_change():

@@ -76,9 +76,12 @@ def test_response_rate_when_only_responses_were_exported():
     r = compute_kpis({"surveys": sv(only), "interactions": INTERACTIONS}, OCT, kpis=["response_rate"],
                      config=Config())
     v = r.group().kpis["response_rate"]
-    # 3 responses ÷ 2 answered contacts (the export holds responses only)
+    # 3 responses ÷ 2 handled (answered) contacts (the export holds responses only)
     assert v.value == pytest.approx(1.5) and v.n == 2
-    assert v.extra["denominator"] == "answered contacts" and "only responses" in v.note
+    assert v.extra["denominator"] == "handled contacts" and "only responses" in v.note
+    # 150 % is not a result: it is flagged as a data problem naming what was divided by what (issue 10, item 6)
+    assert "response rate above 100 % (3 responses ÷ 2 handled contacts) is a data problem" in v.note
+    assert v.extra["data_problem"] in v.note
 
 
 def test_qa_kpis_by_hand():

@@ -29,11 +29,15 @@ def test_summary_json(cli, cfg):
     assert r.code == 0, r.err
     d = json.loads(r.out)
     k = d["groups"][0]["kpis"]
-    # rounded as cxtk kpi rounds: rates 4 dp, scores and points 2 dp (intervals worked in test_survey_summary)
-    assert k["csat"]["value"] == 0.75 and k["csat"]["ci"] == [0.5981, 0.8581]
-    assert k["csat_mean"]["value"] == 4.03 and k["csat_mean"]["ci"] == [3.65, 4.4]
-    assert k["nps"]["value"] == 25.0 and k["nps"]["ci"] == [-0.7, 50.7]
-    assert k["ces_mean"]["ci"] == [2.52, 3.48] and k["ces_mean"]["small_sample"] is True
+    # full precision, as cxtk kpi (issue 10, item 5); the intervals worked in test_survey_summary, to the
+    # digits shown: rates 4 dp, scores and points 2 dp
+    def near(dp):
+        return lambda *vs: [pytest.approx(v, abs=0.5 * 10**-dp) for v in vs]
+
+    assert k["csat"]["value"] == 0.75 and k["csat"]["ci"] == near(4)(0.5981, 0.8581)
+    assert k["csat_mean"]["value"] == pytest.approx(4.03, abs=5e-3) and k["csat_mean"]["ci"] == near(2)(3.65, 4.4)
+    assert k["nps"]["value"] == 25.0 and k["nps"]["ci"] == near(2)(-0.7, 50.7)
+    assert k["ces_mean"]["ci"] == near(2)(2.52, 3.48) and k["ces_mean"]["small_sample"] is True
     assert k["response_rate"]["value"] == 0.8
     assert d["response_rate_denominator"] == "invitations"
     assert d["unlinked_responses"] == 10

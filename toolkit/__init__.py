@@ -7,6 +7,7 @@ the same library for an analyst in a notebook::
 
     ws = toolkit.open_workspace("demo/workspace")
     ws.kpis("2026-10", by="team").to_frame()          # a Polars frame, one row per group × KPI
+    ws.explain("2026-10", "fcr_rate")                  # the contacts behind that figure, row by row
     ws.compare("2026-10", against="previous").to_dict()
     ws.report("monthly", "2026-10", out="monthly.pdf")
 
@@ -103,6 +104,13 @@ class Workspace:
         from toolkit.kpis.run import kpi_command
 
         return kpi_command(period=period, by=_fields(by), kpis=kpis, config_path=self.config_path)
+
+    def explain(self, period: str, kpi: str, by: str | Sequence[str] = ()) -> pl.DataFrame:
+        """``cxtk explain``: one row per record behind ``kpi`` — ``in_denominator``, ``in_numerator`` (or
+        ``value``), ``reason`` — that adds up to the figure of ``kpis()``."""
+        from toolkit.kpis.run import explain_command
+
+        return explain_command(period=period, kpi=kpi, by=_fields(by), config_path=self.config_path)
 
     def compare(self, period: str, against: str = "previous", by: str | Sequence[str] = (),
                 kpis: Sequence[str] | None = None) -> CompareResult:

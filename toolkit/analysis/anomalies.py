@@ -236,22 +236,13 @@ def special_reviews(ix: pl.LazyFrame, anomalies: pl.DataFrame, *, config: Config
 
 
 def outage_windows(ix: pl.LazyFrame, period: Period, *, config: Config) -> list[dict[str, Any]]:
-    """The configured outages that overlap ``period``, with the contacts left out of the KPIs."""
-    import polars as pl
-
-    from toolkit.kpis.prepare import frame_tz, localise
+    """The configured outages that overlap ``period``, with the contacts left out of the KPIs (the KPI
+    engine's own count, ``kpis.prepare.outage_exclusions``: the same number ``cxtk kpi`` prints)."""
+    from toolkit.kpis.prepare import frame_tz, outage_exclusions, with_canonical_columns
 
     tz = frame_tz(ix, config.timezone)
     lo, hi = period.bounds(tz)
-    out = []
-    for o in config.outages:
-        s, e = localise(o.start, tz), localise(o.end, tz)
-        if e <= lo or s >= hi:
-            continue
-        t = pl.col("arrived_at")
-        n = ix.filter((t >= s) & (t < e)).select(pl.len()).collect().item()
-        out.append({"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason, "contacts_excluded": n})
-    return out
+    return outage_exclusions(with_canonical_columns(ix, "interactions", config.timezone), config, lo, hi)
 
 
 def data_checks(frames: Mapping[str, pl.LazyFrame | None], period: Period, *, config: Config) -> list[str]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.core.errors import CxtkError
 from toolkit.core.periods import Period
-from toolkit.kpis.change import KpiChange, change_of, direction_of, rounded
+from toolkit.kpis.change import KpiChange, change_of, direction_of, finite
 
 if TYPE_CHECKING:
     import polars as pl
@@ -285,11 +285,11 @@ def _trend(frames, period, by, kpis, config) -> CompareResult:
             for w in TREND_WINDOWS:
                 slope, n = _slope(vals[-w:])
                 c.extra[f"trend_{w}"] = {
-                    "slope_per_period": rounded(slope),
+                    "slope_per_period": finite(slope),
                     "direction": direction_of(k, slope * (n - 1) if slope is not None else None),
                     "periods_with_data": n,
                 }
-            c.extra["series"] = [{"period": lab, "value": rounded(x)} for lab, x in zip(labels, vals, strict=True)]
+            c.extra["series"] = [{"period": lab, "value": finite(x)} for lab, x in zip(labels, vals, strict=True)]
             changes[k] = c
         groups.append(CompareGroup(dict(g.keys), changes))
     base_period = {"label": f"{window[0].label}..{window[-2].label}", "start": window[0].start.isoformat(),
@@ -328,9 +328,9 @@ def _teams(frames, period, by, kpis, config) -> CompareResult:
             # A team is part of the centre: it is tested against the rest of the centre, not against itself.
             c = _with_test(k, change_of(k, v.value, centre.kpis[k].value), rest, mine)
             if k in best and v.value is not None:
-                c.extra["best"] = rounded(best[k][1])
+                c.extra["best"] = finite(best[k][1])
                 c.extra["best_keys"] = best[k][0]
-                c.extra["gap_to_best"] = rounded(float(v.value) - best[k][1])
+                c.extra["gap_to_best"] = finite(float(v.value) - best[k][1])
             changes[k] = c
         groups.append(CompareGroup(dict(g.keys), changes))
     notes = ["baseline = the centre; significance of survey KPIs tests the group against the rest of the centre; "

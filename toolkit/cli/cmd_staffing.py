@@ -119,13 +119,14 @@ def erlang(
                 "shrinkage": shrink,
                 "agents": agents,
             },
-            "traffic_erlangs": round(result.traffic_erlangs, 4),
+            # full precision, as every machine output (kpis.md); only the table rounds
+            "traffic_erlangs": result.traffic_erlangs,
             "agents": result.agents,
-            "p_wait": round(result.p_wait, 4),
-            "service_level": round(result.service_level, 4),
+            "p_wait": result.p_wait,
+            "service_level": result.service_level,
             # JSON has no infinity: an unbounded wait is null
-            "asa_s": None if math.isinf(result.asa_s) else round(result.asa_s, 2),
-            "occupancy": round(result.occupancy, 4),
+            "asa_s": None if math.isinf(result.asa_s) else result.asa_s,
+            "occupancy": result.occupancy,
             "positions": result.positions,
         }
         typer.echo(json.dumps(payload))

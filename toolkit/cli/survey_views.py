@@ -26,6 +26,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "denominator": ("response rate ÷ {d}", "回收率分母:{d}"),
     "invitations": ("invitations", "发放问卷数"),
     "answered contacts": ("answered contacts", "已接通接触量"),
+    "handled contacts": ("handled contacts", "已处理服务量"),
     "unlinked": (
         "{n} of {total} responses are not linked to a contact",
         "{total}份回复中有{n}份未关联到接触记录",

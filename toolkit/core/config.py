@@ -49,6 +49,11 @@ class Definitions(_Strict):
     short_abandon_s: float = Field(5, ge=0)
     fcr_window_days: float = Field(7, gt=0)
     fcr_same_topic: bool = False
+    # Derived FCR (kpis.md): contacts whose repeat window is still open at the data's end, with no
+    # repeat seen, are left out of the rate (exclude) or counted as resolved (include); a transferred
+    # contact is not resolved at first contact (the seeds' "no transfer and no second contact").
+    fcr_provisional: Literal["exclude", "include"] = "exclude"
+    fcr_transfer_is_failure: bool = True
     csat_satisfied_min: int = Field(4, ge=1, le=5)
     low_score_max: int = Field(2, ge=1, le=5)
     followup_on_detractors: bool = False

@@ -1,11 +1,19 @@
 """Aggregation shapes of the KPI registry: a count, a ratio, a mean (with sd and quantiles), a median, a share of
-sums, and the composite KPIs whose parts feed intervals (service level, abandonment, FCR, NPS, CSAT, response
-rate, QA critical errors, self-service, resolution). Each returns ``aggs(definitions) -> {name: pl.Expr}``."""
+sums, and the composite KPIs whose parts feed intervals (NPS, FCR, QA critical errors, responses).
+
+A shape is one definition read two ways. ``shape(definitions)`` returns the named Polars aggregations the
+compute step runs (``value`` and ``n`` always, public extras such as ``median``, private ones such as
+``_successes``); ``shape.rows(definitions)`` returns what each row contributes — ``in_denominator`` and
+``in_numerator`` for a ratio, ``value`` for a mean or median, ``numerator`` and ``denominator`` for a share of
+sums — which ``cxtk explain`` writes out. The aggregations are sums and means of those same row
+expressions, so adding up an explain file gives the figure.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from toolkit.kpis import expr as x
 
@@ -16,36 +24,73 @@ if TYPE_CHECKING:
 
 
 Aggs = Callable[["Definitions"], dict[str, "pl.Expr"]]
+RowExprs = Callable[["Definitions"], dict[str, "pl.Expr"]]
+Kind = Literal["count", "ratio", "mean", "median", "sums"]
 
 
-def count_of(mask: Callable[[], pl.Expr]) -> Aggs:
+@dataclass(frozen=True)
+class Shape:
+    """How a KPI aggregates (``shape(d)``) and what each row contributes (``shape.rows(d)``)."""
+
+    kind: Kind
+    rows: RowExprs
+    aggregate: Aggs
+    # another way to compute the same KPI, chosen per period (FCR: "reported" beside "derived")
+    variants: dict[str, Shape] = field(default_factory=dict)
+
+    def __call__(self, d: Definitions) -> dict[str, pl.Expr]:
+        return self.aggregate(d)
+
+
+def count_of(mask: Callable[[], pl.Expr]) -> Shape:
+    return count_where(lambda d: mask())
+
+
+def count_where(mask: Callable[[Definitions], pl.Expr]) -> Shape:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
+        return {"in_denominator": mask(d).fill_null(False)}
+
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        c = mask().fill_null(False).sum()
+        c = rows(d)["in_denominator"].sum()
         return {"value": c, "n": c}
 
-    return aggs
+    return Shape("count", rows, aggs)
 
 
-def ratio_of(
-    num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr], scale: float = 1.0,
-    *, needs: str | None = None,
-) -> Aggs:
-    """hits ÷ n over the rows of ``den``; with ``needs``, only rows where that field is known count.
+def ratio_of(num: Callable[[Definitions], pl.Expr], den: Callable[[Definitions], pl.Expr], *,
+             needs: str | None = None, gate: Callable[[Definitions], pl.Expr] | None = None) -> Shape:
+    """hits ÷ n over the rows of ``den``.
 
-    An export without the field (``complaint``, ``transfers``) then gives n = 0 and a null rate,
-    never 0 %; ``_base`` keeps how many rows would have counted, for the note that says why.
+    ``needs``: only rows where that field is known count (an export without ``complaint`` or
+    ``transfers`` gives n = 0 and a null rate, never 0 %); ``_base`` keeps how many rows would have
+    counted, for the note that says why. ``gate``: a row condition that must hold for at least one row
+    of the group, else nothing counts (self-service needs one IVR session whose outcome is known).
     """
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
         base = den(d).fill_null(False)
         out: dict[str, pl.Expr] = {}
         if needs is not None:
-            out["_base"] = base.sum()
+            out["_base"] = base
             base = base & known(needs)
-        n = base.sum()
-        hits = (num(d) & base).fill_null(False).sum()
-        return {**out, "value": hits * scale / n, "n": n, "_successes": hits}
+        if gate is not None:
+            out["_gate"] = gate(d).fill_null(False)
+        return {"in_denominator": base, "in_numerator": (num(d) & base).fill_null(False), **out}
 
-    return aggs
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        import polars as pl
+
+        r = rows(d)
+        n = r["in_denominator"].sum()
+        hits = r["in_numerator"].sum()
+        if "_gate" in r:
+            n = pl.when(r["_gate"].any()).then(n).otherwise(0)
+            hits = pl.when(r["_gate"].any()).then(hits).otherwise(0)
+        out = {"value": hits / n, "n": n, "_successes": hits}
+        if "_base" in r:
+            out["_base"] = r["_base"].sum()
+        return out
+
+    return Shape("ratio", rows, aggs)
 
 
 def pl_col(name: str) -> pl.Expr:
@@ -59,11 +104,21 @@ def known(field: str) -> pl.Expr:
     """The row has a value for ``field`` (a column the export did not map is null throughout)."""
     import polars as pl
 
+    if field == "wait_s":  # derived from the timestamps when the column is empty
+        return x.wait_s().is_not_null()
     return pl.col(field).is_not_null()
 
 
+def _values(values: Callable[[Definitions], pl.Expr]) -> RowExprs:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
+        v = values(d)
+        return {"in_denominator": v.is_not_null(), "value": v}
+
+    return rows
+
+
 def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quantiles: bool = False,
-            base: Callable[[], pl.Expr] | None = None) -> Aggs:
+            base: Callable[[], pl.Expr] | None = None) -> Shape:
     """Mean of the non-null ``values``; ``base`` counts the rows that would count if the value were known."""
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
         v = values(d)
@@ -71,16 +126,28 @@ def mean_of(values: Callable[[Definitions], pl.Expr], *, sd: bool = False, quant
         if base is not None:
             out["_base"] = base().fill_null(False).sum()
         if sd:
-            out["_sd"] = v.std()
+            out["_sd"] = sample_sd(v)
         if quantiles:
             out["median"] = v.median()
             out["p90"] = v.quantile(0.9, interpolation="linear")
         return out
 
-    return aggs
+    return Shape("mean", _values(values), aggs)
 
 
-def median_of(values: Callable[[Definitions], pl.Expr]) -> Aggs:
+def sample_sd(v: pl.Expr) -> pl.Expr:
+    """The sample standard deviation (ddof 1; null below 2 values) from Σv and Σv²: on scores these sums are
+    exact whatever order the rows are added in, so the interval is the same to the last digit in every run
+    (Polars' ``std()`` merges partial results in thread order, which moves the last digit)."""
+    import polars as pl
+
+    n = v.count().cast(pl.Float64)
+    s1, s2 = v.sum(), (v * v).sum()
+    var = (s2 - s1 * s1 / n) / (n - 1)
+    return pl.when(n > 1).then(var.clip(lower_bound=0.0).sqrt())
+
+
+def median_of(values: Callable[[Definitions], pl.Expr]) -> Shape:
     def aggs(d: Definitions) -> dict[str, pl.Expr]:
         v = values(d)
         return {
@@ -90,17 +157,21 @@ def median_of(values: Callable[[Definitions], pl.Expr]) -> Aggs:
             "p90": v.quantile(0.9, interpolation="linear"),
         }
 
-    return aggs
+    return Shape("median", _values(values), aggs)
 
 
 def share_of_sums(
-    num: Callable[[], pl.Expr], den: Callable[[], pl.Expr], rows: Callable[[], pl.Expr]
-) -> Aggs:
-    def aggs(d: Definitions) -> dict[str, pl.Expr]:
-        total = den().sum()
-        return {"value": num().sum() / total, "n": rows().sum(), "_den": total}
+    num: Callable[[], pl.Expr], den: Callable[[], pl.Expr], counted: Callable[[], pl.Expr]
+) -> Shape:
+    def rows(d: Definitions) -> dict[str, pl.Expr]:
+        return {"in_denominator": counted(), "numerator": num(), "denominator": den()}
 
-    return aggs
+    def aggs(d: Definitions) -> dict[str, pl.Expr]:
+        r = rows(d)
+        total = r["denominator"].sum()
+        return {"value": r["numerator"].sum() / total, "n": r["in_denominator"].sum(), "_den": total}
+
+    return Shape("sums", rows, aggs)
 
 
 def masked(mask: Callable[[], pl.Expr], values: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:
@@ -121,40 +192,54 @@ def wait_where(mask: Callable[[Definitions], pl.Expr]) -> Callable[[Definitions]
     return build
 
 
-def service_level_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
-    # a contact whose wait is unknown cannot be judged: it leaves the denominator (an export
-    # without wait times gives a null service level, never 0 %)
-    judged = queued & x.wait_s().is_not_null()
-    n = judged.sum()
-    fast = (judged & x.answered() & (x.wait_s() <= d.service_level_threshold_s)).fill_null(False).sum()
-    return {"value": fast / n, "n": n, "_successes": fast, "_base": queued.sum()}
+def _queued(d: Definitions) -> pl.Expr:
+    """Offered and not a short abandon: the base of service level and abandonment."""
+    return x.offered() & ~x.short_abandoned(d)
 
 
-def abandon_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    queued = (x.offered() & ~x.short_abandoned(d)).fill_null(False)
-    n = queued.sum()
-    lost = (x.abandoned() & ~x.short_abandoned(d)).fill_null(False).sum()
-    return {"value": lost / n, "n": n, "_successes": lost}
+# a contact whose wait is unknown cannot be judged: it leaves the denominator (an export without
+# wait times gives a null service level, never 0 %)
+service_level_aggs = ratio_of(
+    lambda d: x.answered() & (x.wait_s() <= d.service_level_threshold_s), _queued, needs="wait_s"
+)
 
 
-def fcr_aggs(d: Definitions) -> dict[str, pl.Expr]:
+abandon_rate_aggs = ratio_of(lambda d: x.abandoned() & ~x.short_abandoned(d), _queued)
+
+
+_fcr_reported = ratio_of(lambda d: x.fcr_reported(), lambda d: x.fcr_reported_known())
+_fcr_derived = ratio_of(x.fcr_derived, x.fcr_derived_counted)
+
+
+def _fcr_aggs(d: Definitions) -> dict[str, pl.Expr]:
     # Both methods are prepared; compute.py keeps the one in force (fcr.py picks it).
-    known_r = x.fcr_reported_known().fill_null(False).sum()
-    hits_r = x.fcr_reported().fill_null(False).sum()
-    known_d = x.fcr_derived_known().fill_null(False).sum()
-    hits_d = x.fcr_derived(d).fill_null(False).sum()
+    rep, der = _fcr_reported.aggregate(d), _fcr_derived.aggregate(d)
     return {
-        "_reported_value": hits_r / known_r,
-        "_reported_n": known_r,
-        "_derived_value": hits_d / known_d,
-        "_derived_n": known_d,
+        "_reported_value": rep["value"],
+        "_reported_n": rep["n"],
+        "_derived_value": der["value"],
+        "_derived_n": der["n"],
         "_unknown_customer": x.fcr_unknown_customer().fill_null(False).sum(),
-        "_provisional": x.fcr_provisional().fill_null(False).sum(),
+        "_provisional": x.fcr_provisional(d).fill_null(False).sum(),
+        "_transferred": (x.fcr_derived_known() & x.fcr_transferred(d)).fill_null(False).sum(),
     }
 
 
-def nps_aggs(d: Definitions) -> dict[str, pl.Expr]:
+fcr_aggs = Shape(
+    "ratio", _fcr_derived.rows, _fcr_aggs, variants={"reported": _fcr_reported, "derived": _fcr_derived}
+)
+
+
+def _nps_rows(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
+    s = x.score("nps")
+    # each response's contribution: +100 a promoter, −100 a detractor, 0 a passive; NPS is their mean
+    v = pl.when(x.promoter()).then(100.0).when(x.detractor()).then(-100.0).when(s.is_not_null()).then(0.0)
+    return {"in_denominator": s.is_not_null(), "value": v}
+
+
+def _nps_aggs(d: Definitions) -> dict[str, pl.Expr]:
     import polars as pl
 
     s = x.score("nps")
@@ -170,14 +255,13 @@ def nps_aggs(d: Definitions) -> dict[str, pl.Expr]:
     }
 
 
-def csat_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    s = x.score("csat")
-    n = s.count()
-    hits = x.satisfied(d).fill_null(False).sum()
-    return {"value": hits / n, "n": n, "_successes": hits}
+nps_aggs = Shape("mean", _nps_rows, _nps_aggs)
 
 
-def responses_aggs(d: Definitions) -> dict[str, pl.Expr]:
+csat_aggs = ratio_of(x.satisfied, lambda d: x.score("csat").is_not_null())
+
+
+def _responses_aggs(d: Definitions) -> dict[str, pl.Expr]:
     import polars as pl
 
     c = x.responded().fill_null(False).sum()
@@ -186,37 +270,49 @@ def responses_aggs(d: Definitions) -> dict[str, pl.Expr]:
     return {"value": c, "n": c, "_unanswered": invited_only}
 
 
-def response_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:
-    sent = x.invited().fill_null(False).sum()
-    got = x.responded().fill_null(False).sum()
-    return {"value": got / sent, "n": sent, "_successes": got}
+responses_aggs = Shape("count", count_of(x.responded).rows, _responses_aggs)
 
 
-def qa_critical_aggs(d: Definitions) -> dict[str, pl.Expr]:
+response_rate_aggs = ratio_of(lambda d: x.responded(), lambda d: x.invited())
+
+
+def _qa_critical_rows(d: Definitions) -> dict[str, pl.Expr]:
+    import polars as pl
+
+    # each review's contribution: 100 with a critical issue, else 0; the KPI is their mean
+    return {
+        "in_denominator": x.review().fill_null(False),
+        "value": pl.when(x.review()).then(pl.when(x.critical()).then(100.0).otherwise(0.0)),
+    }
+
+
+def _qa_critical_aggs(d: Definitions) -> dict[str, pl.Expr]:
     n = x.review().fill_null(False).sum()
     crit = x.critical().sum()
     return {"value": crit * 100.0 / n, "n": n}
 
 
-def self_service_aggs(d: Definitions) -> dict[str, pl.Expr]:
+qa_critical_aggs = Shape("mean", _qa_critical_rows, _qa_critical_aggs)
+
+
+# without one IVR session whose outcome is known, the share is unknown, not 0 %
+self_service_aggs = ratio_of(lambda d: x.contained(), lambda d: x.contained() | x.handled(),
+                             gate=lambda d: x.ivr_session() & known("contained"))
+
+
+def _resolution_known(d: Definitions) -> pl.Expr:
     import polars as pl
 
-    kept = x.contained().fill_null(False).sum()
-    agent = x.handled().fill_null(False).sum()
-    # without a single IVR session whose outcome is known, the share is unknown, not 0 %
-    sessions = x.ivr_session().fill_null(False) & known("contained")
-    has_ivr = sessions.any()
-    n = pl.when(has_ivr).then(kept + agent).otherwise(0)
-    return {"value": kept / n, "n": n, "_successes": kept, "_base": agent}
+    return x.handled() & pl.col("resolved").is_not_null()
 
 
-def resolution_rate_aggs(d: Definitions) -> dict[str, pl.Expr]:
+def _resolved(d: Definitions) -> pl.Expr:
     import polars as pl
 
-    known = (x.handled() & pl.col("resolved").is_not_null()).fill_null(False)
-    n = known.sum()
-    hits = (known & pl.col("resolved")).fill_null(False).sum()
-    return {"value": hits / n, "n": n, "_successes": hits}
+    return _resolution_known(d) & pl.col("resolved")
+
+
+resolution_rate_aggs = ratio_of(_resolved, _resolution_known)
 
 
 def always(fn: Callable[[], pl.Expr]) -> Callable[[Definitions], pl.Expr]:

@@ -29,25 +29,24 @@ class KpiChange:
 
     def to_dict(self) -> dict[str, Any]:
         out = {
-            "value": rounded(self.value),
-            "baseline": rounded(self.baseline),
-            "change": rounded(self.change),
-            "change_rel": rounded(self.change_rel),
+            "value": finite(self.value),
+            "baseline": finite(self.baseline),
+            "change": finite(self.change),
+            "change_rel": finite(self.change_rel),
             "direction": self.direction,
             "significant": self.significant,
         }
         if self.p_value is not None:
-            out["p_value"] = rounded(self.p_value)
+            out["p_value"] = finite(self.p_value)
         out.update(self.extra)
         return out
 
 
-
-def rounded(v: Any, dp: int = 6) -> Any:
+def finite(v: Any) -> Any:
+    """A number as it is, at full precision (machine outputs never round); non-finite floats are null."""
     if isinstance(v, float):
-        return round(v, dp) if math.isfinite(v) else None
+        return v if math.isfinite(v) else None
     return v
-
 
 
 def direction_of(kpi: str, change: float | None) -> str | None:

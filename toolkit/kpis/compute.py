@@ -17,6 +17,7 @@ from toolkit.core.errors import CxtkError
 from toolkit.core.periods import Period
 from toolkit.kpis import expr as x
 from toolkit.kpis import fcr
+from toolkit.kpis.nulls import null_aggs, null_note
 from toolkit.kpis.registry import DATASETS, KPI_IDS, REGISTRY, kpis_by_id
 from toolkit.kpis.result import Group, KpiResult, KpiValue
 
@@ -28,6 +29,7 @@ from toolkit.kpis.prepare import (
     LINK_FIELDS,
     forget_frame,
     frame_tz,
+    outage_exclusions,
     prepare_agent_status,
     prepare_interactions,
     prepare_qa,
@@ -54,6 +56,11 @@ _OWN_FIELDS = {
 _DUE = "interactions:due"
 
 
+# The base of the response rate when a survey export holds only responses (kpis.md).
+RESPONSES_ONLY_DENOMINATOR = "handled contacts"
+_HANDLED_MEANS = "(answered calls and chats, e-mails and tickets with a response or an end)"
+
+
 _NO_DATA = {
     "interactions": "no interactions data",
     "surveys": "no surveys data",
@@ -78,8 +85,11 @@ def compute_kpis(
     import polars as pl
 
     d = config.definitions
-    ids = tuple(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)])
+    shown = tuple(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)])
     by = tuple(by)
+    # The composite score and the ranking rest on every weighted KPI (and on each group's n): a subset
+    # asked for with --kpi is computed beside them and shown alone, so the score does not move with it.
+    ids = tuple(k for k in KPI_IDS if k in set(shown) | _scoring_ids(config, by))
     bad = [f for f in by if f not in GROUP_FIELDS]
     if bad:
         raise CxtkError(f"cannot group by {', '.join(bad)}; choose from: {', '.join(GROUP_FIELDS)}")
@@ -103,12 +113,8 @@ def compute_kpis(
         if not wanted[ds] or lf is None or ds in broken:
             continue
         lf = with_canonical_columns(lf, ds, config.timezone)
-        own = set(_OWN_FIELDS[ds]) | set(TIME_KEYS if ds != "agent-status" else ("month", "day", "hour"))
-        linked = (
-            ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
-        )
-        if linked:
-            own |= set(LINK_FIELDS)
+        linked = is_linked(ds, lf, interactions)
+        own = group_fields(ds, linked)
         missing = [f for f in by if f not in own]
         if missing:
             unavailable[ds] = missing
@@ -142,7 +148,7 @@ def compute_kpis(
             prepared = prepare_qa(lf, interactions if linked else None, config, lo, hi)
         else:
             prepared = prepare_agent_status(lf, period, by)
-        prepared = prepared.with_columns(_time_keys(ds, by))
+        prepared = prepared.with_columns(time_keys(ds, by))
         queries[ds] = prepared.group_by(list(by)).agg(exprs) if by else prepared.select(exprs)
 
     names = list(queries)
@@ -190,10 +196,9 @@ def compute_kpis(
     excluded: dict[str, Any] = {}
     if config.outages and "interactions" in rows:
         excluded["outage_contacts"] = int(sum(r.get("_outage") or 0 for r in rows["interactions"].values()))
-        excluded["outages"] = [
-            {"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason}
-            for o in config.outages
-        ]
+        excluded["outages"] = outage_exclusions(
+            with_canonical_columns(interactions, "interactions", config.timezone), config, lo, hi
+        )
         for g, key in zip(groups, keys, strict=True):
             r = rows["interactions"].get(key)
             if r and r.get("_outage"):
@@ -201,16 +206,20 @@ def compute_kpis(
     fcr_totals = _fcr_totals(groups)
     if fcr_totals:
         excluded.update(fcr_totals)
-    notes = [f"{ds} cannot be grouped by {', '.join(f)}" for ds, f in unavailable.items()]
+    shown_ds = {REGISTRY[k].dataset for k in shown} | ({"interactions"} if "response_rate" in shown else set())
+    notes = [f"{ds} cannot be grouped by {', '.join(f)}" for ds, f in unavailable.items() if ds in shown_ds]
 
     from toolkit.kpis.scoring import score_groups
 
     score_groups(groups, config, by)
+    if shown != ids:
+        for g in groups:
+            g.kpis = {k: g.kpis[k] for k in shown}
     return KpiResult(
         period=period,
         definitions=d.model_dump(),
         by=by,
-        kpis=ids,
+        kpis=shown,
         groups=groups,
         methods=methods,
         excluded=excluded,
@@ -258,16 +267,41 @@ def _warn_fcr_window(interactions: pl.LazyFrame | None, hi: datetime, days: floa
     warn_damaged(interactions, hi, fcr.shifted(hi, timedelta(days=days)), effect)
 
 
+def _scoring_ids(config: Config, by: Sequence[str]) -> set[str]:
+    """The KPIs a group's score and rank rest on: those with a weighted target (centre or team), and,
+    when grouped, the counts that decide whether a group is large enough to rank."""
+    from toolkit.kpis.scoring import GROUP_N_KPIS
+
+    weighted = {k for k, t in config.targets.items() if t.weight > 0}
+    for team in config.team_targets.values():
+        weighted |= {k for k, t in team.items() if t.weight > 0}
+    weighted = {k for k in weighted if k in REGISTRY}
+    return weighted | (set(GROUP_N_KPIS) if by else set())
+
+
 def _agg_exprs(ids: Sequence[str], d: Definitions) -> list[pl.Expr]:
     """The named aggregations of these KPIs, aliased ``kpi:name``."""
-    return [e.alias(f"{k}:{name}") for k in ids for name, e in REGISTRY[k].aggs(d).items()]
+    return [
+        e.alias(f"{k}:{name}") for k in ids for name, e in (REGISTRY[k].aggs(d) | null_aggs(k, d)).items()
+    ]
 
 
 def _aggregate(lf: pl.LazyFrame, by: Sequence[str], exprs: list[pl.Expr]) -> pl.LazyFrame:
     return lf.group_by(list(by)).agg(exprs) if by else lf.select(exprs)
 
 
-def _time_keys(ds: str, by: Sequence[str]) -> list[pl.Expr]:
+def is_linked(ds: str, lf: pl.LazyFrame, interactions: pl.LazyFrame | None) -> bool:
+    """Survey and review rows that name their contact take its team, agent, channel… from it."""
+    return ds in ("surveys", "qa") and interactions is not None and "interaction_id" in lf.collect_schema()
+
+
+def group_fields(ds: str, linked: bool) -> set[str]:
+    """The fields a dataset's rows can be grouped by (their own, the time keys, a linked contact's)."""
+    return set(_OWN_FIELDS[ds]) | set(TIME_KEYS) | (set(LINK_FIELDS) if linked else set())
+
+
+def time_keys(ds: str, by: Sequence[str]) -> list[pl.Expr]:
+    """The month / day / hour labels of a row (``YYYY-MM``, ``YYYY-MM-DD``, 0–23) from its time ``_t``."""
     import polars as pl
 
     t = pl.col("_t")
@@ -364,6 +398,8 @@ def _kpi_value(
         )
     table = rows.get(ds, {})
     row = table.get(key)
+    if row is None and k == "response_rate" and responses_only:
+        row = {}  # a group with contacts but no response: 0 responses ÷ its handled contacts
     if row is None:
         zero = 0 if spec.is_count else None
         return KpiValue(zero, 0, note=None if spec.is_count else spec.empty_note)
@@ -376,44 +412,76 @@ def _kpi_value(
             extra["method"] = "reported"
         else:
             value, n = get("_derived_value"), get("_derived_n")
-            extra["method"] = fcr.method_label("derived", d)
+            extra.update(fcr_choices(d))
             extra["excluded_unknown_customer"] = int(get("_unknown_customer") or 0)
             extra["provisional"] = int(get("_provisional") or 0)
-            parts = [extra["method"]]
-            if extra["excluded_unknown_customer"]:
-                parts.append(f"{extra['excluded_unknown_customer']} without customer_id excluded")
-            if extra["provisional"]:
-                parts.append(f"{extra['provisional']} provisional (repeat window still open)")
-            note = "; ".join(parts)
+            extra["transferred"] = int(get("_transferred") or 0)
+            note = fcr_note(extra)
     else:
         value, n = get("value"), get("n")
     if k == "response_rate" and responses_only:
         handled = (rows.get("interactions", {}).get(key) or {}).get("_handled")
         got = get("_successes") or 0
-        extra["denominator"] = "answered contacts"
+        # the contacts the engine counts as handled: answered calls and chats, e-mails and tickets with a
+        # first response or an end (x.handled), named as such (a ticket export has no "answered" calls)
+        extra["denominator"] = RESPONSES_ONLY_DENOMINATOR
         if handled:
             value, n = got / handled, int(handled)
-            note = "only responses were exported: responses ÷ answered contacts"
+            note = f"only responses were exported: responses ÷ {RESPONSES_ONLY_DENOMINATOR} {_HANDLED_MEANS}"
+        elif frames.get("interactions") is None:
+            value, n = None, 0
+            note = "only responses were exported, and there is no interactions data to divide them by"
         else:
             value, n = None, 0
-            note = "only responses were exported and there are no answered contacts to divide by"
+            note = f"only responses were exported and there are no {RESPONSES_ONLY_DENOMINATOR} to divide by"
     elif k == "response_rate":
         extra["denominator"] = "surveys sent"
+    if k == "response_rate" and isinstance(value, float) and value > 1:
+        got = int(get("_successes") or 0)
+        extra["data_problem"] = (
+            f"response rate above 100 % ({got:,} responses ÷ {int(n):,} {extra['denominator']}) is a data problem, "
+            "not a result: "
+            + ("the responses are not all replies to this period's contacts (link them by interaction_id, or "
+               "export the invitations too)" if responses_only else "more responses than invitations were exported")
+        )
+        note = f"{note}; {extra['data_problem']}" if note else extra["data_problem"]
     value = _finite(value)
     n = int(n) if n is not None else 0
     if spec.is_count:
         value = int(value or 0)
     elif n == 0 or value is None:
         base = int(get("_base") or 0)
-        if spec.needs and base:
-            # rows were there, the field was not: say which column the export lacks
-            note = note or f"not in the data: no {spec.needs} for these {base} contacts (the export has no such column)"
-        return KpiValue(None, n, note=note or spec.empty_note, extra=extra)
+        missing = (f"not in the data: no {spec.needs} for these {base} contacts (the export has no such column)"
+                   if spec.needs and base and n == 0 else None)  # rows were there, the field was not
+        why = note or (null_note(k, get, d) if n == 0 else None) or missing or spec.empty_note
+        return KpiValue(None, n, note=why, extra=extra)
     for name in ("median", "p90", "mean"):
         if f"{k}:{name}" in row:
             extra[name] = _finite(row[f"{k}:{name}"])
     small = (not spec.is_count) and n < d.min_sample
     return KpiValue(value, n, note=note, ci=_ci(k, row, value, n), small_sample=small, extra=extra)
+
+
+def fcr_choices(d: Definitions) -> dict[str, Any]:
+    """The method of derived FCR and the two choices in force, as named in every output."""
+    return {
+        "method": fcr.method_label("derived", d),
+        "provisional_rule": d.fcr_provisional,
+        "transfer_is_failure": d.fcr_transfer_is_failure,
+    }
+
+
+def fcr_note(extra: dict[str, Any]) -> str:
+    """The note of derived FCR: its method, then what was left out or decided by the choices."""
+    parts = [extra["method"]]
+    if extra.get("excluded_unknown_customer"):
+        parts.append(f"{extra['excluded_unknown_customer']:,} without customer_id excluded")
+    if extra.get("provisional"):
+        how = "left out" if extra["provisional_rule"] == "exclude" else "counted as resolved"
+        parts.append(f"{extra['provisional']:,} provisional (repeat window still open) {how}")
+    if extra.get("transferred"):
+        parts.append(f"{extra['transferred']:,} transferred, counted as not resolved")
+    return "; ".join(parts)
 
 
 def _ci(k: str, row: dict[str, Any], value: float, n: int) -> tuple[float, float] | None:
@@ -433,12 +501,16 @@ def _ci(k: str, row: dict[str, Any], value: float, n: int) -> tuple[float, float
     return None if ci is None else (float(ci[0]), float(ci[1]))
 
 
-def _fcr_totals(groups: list[Group]) -> dict[str, int]:
-    unknown = sum(
-        g.kpis["fcr_rate"].extra.get("excluded_unknown_customer", 0) for g in groups if "fcr_rate" in g.kpis
-    )
-    prov = sum(g.kpis["fcr_rate"].extra.get("provisional", 0) for g in groups if "fcr_rate" in g.kpis)
-    out = {}
-    if any("fcr_rate" in g.kpis and "excluded_unknown_customer" in g.kpis["fcr_rate"].extra for g in groups):
-        out = {"fcr_unknown_customer": unknown, "fcr_provisional": prov}
-    return out
+def _fcr_totals(groups: list[Group]) -> dict[str, Any]:
+    """Derived FCR's exclusions over all groups, and the choices that decided them."""
+    fcr_values = [g.kpis["fcr_rate"] for g in groups if "fcr_rate" in g.kpis]
+    derived = [v for v in fcr_values if "excluded_unknown_customer" in v.extra]
+    if not derived:
+        return {}
+    return {
+        "fcr_unknown_customer": sum(v.extra["excluded_unknown_customer"] for v in derived),
+        "fcr_provisional": sum(v.extra["provisional"] for v in derived),
+        "fcr_provisional_rule": derived[0].extra["provisional_rule"],
+        "fcr_transferred": sum(v.extra["transferred"] for v in derived),
+        "fcr_transfer_is_failure": derived[0].extra["transfer_is_failure"],
+    }

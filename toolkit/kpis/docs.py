@@ -12,10 +12,16 @@ checks that this page matches the code. The full rules, edge cases and statistic
 are in the product specification (`kpis.md`); every report prints the definitions
 in force in its methodology appendix.
 
-In data outputs (JSON, CSV, XLSX, Parquet) rates are fractions 0–1, NPS is in
-points −100…100 and durations are seconds; only tables and reports format them.
-A value whose inputs are absent is `null` with a note, never 0; a value resting on
-fewer than `min_sample` observations is flagged `small_sample`.
+In data outputs (JSON, CSV, XLSX, Parquet, the Python API) rates are fractions 0–1,
+NPS is in points −100…100 and durations are seconds, at full precision; only
+terminal tables and reports round and format them. A value whose inputs are absent
+is `null` with a note that says what was missing, never 0; a value resting on fewer
+than `min_sample` observations is flagged `small_sample`.
+
+Every figure can be taken apart row by row: `cxtk explain --period P --kpi ID --out
+FILE.csv` writes the records behind it, each with `in_denominator`, `in_numerator`
+(or its `value` for a mean or median) and the `reason` it is left out, so that
+adding up the file gives the figure.
 
 **Absent is null.** A field the export does not have is null in the store, never a
 default. A KPI that needs it (`transfers` for `transfer_rate`, `complaint` for
@@ -27,6 +33,23 @@ Only `aht_s` counts a missing part of handle time as 0 beside a present one. A
 mapping may give `default:` for blank cells of a column it does map.
 
 """
+
+AFTER = {
+    "interactions": """**First-contact resolution.** An export's own `first_contact_resolved` flag is used
+when the period's contacts carry one (the source system's judgement, taken as it is).
+Otherwise FCR is derived: a handled contact with a `customer_id` is resolved at first
+contact when it is not marked `resolved = false`, was not transferred
+(`fcr_transfer_is_failure: true`, the default — "no transfer and no second contact")
+and the customer has no other inbound contact strictly later and within
+`fcr_window_days` (on the same topic with `fcr_same_topic`). Repeats are looked for
+in all stored data. A contact whose window is still open at the end of the stored
+data and shows no repeat yet is *provisional*: left out of the rate by default
+(`fcr_provisional: exclude`), or counted as resolved (`include`). The output names
+the method, both choices, and how many contacts were provisional, transferred or
+without a customer.
+""",
+}
+
 
 DIRECTION = {"up": "higher is better", "down": "lower is better", "none": "—"}
 DATASET_TITLE = {
@@ -52,6 +75,8 @@ def render() -> str:
             direction = DIRECTION.get(k.direction, k.direction)
             lines.append(f"| `{k.id}` | {k.label_en} | {k.label_zh} | {k.unit} | {direction} | {formula} |")
         lines.append("")
+        if ds in AFTER:
+            lines.append(AFTER[ds])
     lines.append("## Definitions (defaults, `definitions:` in cxtk.yaml)\n")
     lines.append("| key | default |")
     lines.append("| --- | --- |")

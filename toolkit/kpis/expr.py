@@ -108,19 +108,30 @@ def seconds_between(later: str, earlier: str) -> pl.Expr:
     return (pl.col(later) - pl.col(earlier)).dt.total_microseconds() / 1e6
 
 
+def awaits_response() -> pl.Expr:
+    """A chat, e-mail or ticket contact: the population of first-response time."""
+    pl = _pl()
+    return contact() & pl.col("channel").is_in(("chat", "email", "ticket"))
+
+
 def first_response() -> pl.Expr:
     """A chat/email/ticket contact with a first agent response: its response time in seconds."""
     pl = _pl()
-    return pl.when(
-        contact() & pl.col("channel").is_in(("chat", "email", "ticket")) & pl.col("answered_at").is_not_null()
-    ).then(seconds_between("answered_at", "arrived_at"))
+    return pl.when(awaits_response() & pl.col("answered_at").is_not_null()).then(
+        seconds_between("answered_at", "arrived_at")
+    )
+
+
+def resolved_case() -> pl.Expr:
+    """A resolved ticket or e-mail: the population of resolution time."""
+    pl = _pl()
+    return contact() & pl.col("channel").is_in(("ticket", "email")) & (pl.col("resolved") == True)  # noqa: E712
 
 
 def resolution_time() -> pl.Expr:
     """Seconds to close for resolved tickets and emails."""
     pl = _pl()
-    done = contact() & pl.col("channel").is_in(("ticket", "email")) & (pl.col("resolved") == True)  # noqa: E712
-    return pl.when(done & pl.col("ended_at").is_not_null()).then(seconds_between("ended_at", "arrived_at"))
+    return pl.when(resolved_case() & pl.col("ended_at").is_not_null()).then(seconds_between("ended_at", "arrived_at"))
 
 
 def sla_due() -> pl.Expr:
@@ -178,6 +189,7 @@ def fcr_reported() -> pl.Expr:
 
 
 def fcr_derived_known() -> pl.Expr:
+    """A handled contact with a customer: the population of derived FCR (before provisional ones leave)."""
     pl = _pl()
     return handled() & pl.col("customer_id").is_not_null()
 
@@ -189,19 +201,47 @@ def repeat_contact(d: Definitions) -> pl.Expr:
     return (gap <= d.fcr_window_days * 86400).fill_null(False)
 
 
-def fcr_derived(d: Definitions) -> pl.Expr:
+def marked_unresolved() -> pl.Expr:
     pl = _pl()
-    return fcr_derived_known() & (pl.col("resolved") != False).fill_null(True) & ~repeat_contact(d)  # noqa: E712
+    return (pl.col("resolved") == False).fill_null(False)  # noqa: E712
+
+
+def fcr_transferred(d: Definitions) -> pl.Expr:
+    """Passed on at least once, which fails first-contact resolution when ``fcr_transfer_is_failure``
+    (a contact whose export has no transfers count is not taken as transferred)."""
+    pl = _pl()
+    if not d.fcr_transfer_is_failure:
+        return pl.lit(False)
+    return (pl.col("transfers").fill_null(0) > 0).fill_null(False)
+
+
+def fcr_failed(d: Definitions) -> pl.Expr:
+    """Decided as not resolved at first contact: marked unresolved, transferred (by default) or repeated."""
+    return marked_unresolved() | fcr_transferred(d) | repeat_contact(d)
+
+
+def fcr_provisional(d: Definitions) -> pl.Expr:
+    """Not decided yet: its repeat window is still open at the end of the stored data (``_window_open``)
+    and no repeat (nor any other failure) has been seen."""
+    pl = _pl()
+    return fcr_derived_known() & pl.col("_window_open").fill_null(False) & ~fcr_failed(d)
+
+
+def fcr_derived_counted(d: Definitions) -> pl.Expr:
+    """The denominator of derived FCR: provisional contacts leave it with ``fcr_provisional: exclude``."""
+    if d.fcr_provisional == "include":
+        return fcr_derived_known()
+    return fcr_derived_known() & ~fcr_provisional(d)
+
+
+def fcr_derived(d: Definitions) -> pl.Expr:
+    """The numerator of derived FCR: counted and not failed (provisional ones, when included, count as resolved)."""
+    return fcr_derived_counted(d) & ~fcr_failed(d)
 
 
 def fcr_unknown_customer() -> pl.Expr:
     pl = _pl()
     return handled() & pl.col("customer_id").is_null()
-
-
-def fcr_provisional() -> pl.Expr:
-    pl = _pl()
-    return fcr_derived_known() & pl.col("_provisional")
 
 
 # --- surveys --------------------------------------------------------------
@@ -244,11 +284,20 @@ def needs_followup(d: Definitions) -> pl.Expr:
     return pl.col("_p") & (low | pl.col("_complaint").fill_null(False))
 
 
+def followup_pending() -> pl.Expr:
+    """Not followed up and not yet due at the period's end (``_fu_pending`` of the survey preparation)."""
+    return _pl().col("_fu_pending").fill_null(False)
+
+
+def followup_untracked() -> pl.Expr:
+    """From a source that never records a follow-up (``_fu_untracked`` of the survey preparation)."""
+    return _pl().col("_fu_untracked").fill_null(False)
+
+
 def followup_known(d: Definitions) -> pl.Expr:
     """An item needing follow-up whose outcome is known: not pending (not yet due) and from a source
-    that records follow-ups (``_fu_pending`` / ``_fu_untracked`` from the survey preparation)."""
-    pl = _pl()
-    return needs_followup(d) & ~pl.col("_fu_pending").fill_null(False) & ~pl.col("_fu_untracked").fill_null(False)
+    that records follow-ups."""
+    return needs_followup(d) & ~followup_pending() & ~followup_untracked()
 
 
 def followed_up_in_time(d: Definitions) -> pl.Expr:

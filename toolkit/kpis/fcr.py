@@ -78,6 +78,24 @@ def next_contact_at(d: Definitions) -> pl.Expr:
     )
 
 
+def next_contact_id(d: Definitions) -> pl.Expr:
+    """The id of the contact :func:`next_contact_at` finds (null when none): the repeat an explain file names."""
+    import polars as pl
+
+    t = pl.col("arrived_at")
+    is_contact = (pl.col("direction").fill_null("inbound") == "inbound") & (pl.col("channel") != "ivr")
+    partition = [pl.col("customer_id"), is_contact.alias("_is_contact")]
+    if d.fcr_same_topic:
+        partition.append(pl.col("topic"))
+    return (
+        pl.when(t.shift(-1) > t)
+        .then(pl.col("interaction_id").shift(-1))
+        .backward_fill()
+        .over(partition, order_by=["arrived_at", "interaction_id"])
+        .alias("_next_id")
+    )
+
+
 def shifted(moment: datetime, delta: timedelta) -> datetime:
     """``moment + delta`` in elapsed time: Python adds to an aware datetime on the wall clock, so
     across a daylight-saving change "7 days later" would be 167 or 169 hours away."""

@@ -78,6 +78,32 @@ def in_outage(config: Config, tz: str | None) -> pl.Expr:
     return cond
 
 
+def outage_exclusions(lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+    """The configured outages that overlap ``[lo, hi)``, each with the contacts it takes out of the KPIs.
+
+    The one count of contacts excluded by an outage that ``cxtk kpi``, ``cxtk anomalies`` and the reports
+    print: inbound interactions other than IVR sessions (the ``contacts`` KPI's rows) arriving inside
+    the window and inside the period. A contact inside two overlapping windows counts in both windows
+    (the KPI's own total counts it once).
+    """
+
+    tz = lo.tzinfo.key if lo.tzinfo is not None else None  # type: ignore[union-attr]
+    windows = [(o, localise(o.start, tz), localise(o.end, tz)) for o in config.outages]
+    windows = [(o, s, e) for o, s, e in windows if e > lo and s < hi]
+    if not windows:
+        return []
+    base = _in("arrived_at", lo, hi) & _is_contact()
+    counts = (
+        lf.select([(base & _in("arrived_at", s, e)).sum().alias(str(i)) for i, (_, s, e) in enumerate(windows)])
+        .collect()
+        .row(0)
+    )
+    return [
+        {"start": o.start.isoformat(), "end": o.end.isoformat(), "reason": o.reason, "contacts_excluded": int(n)}
+        for (o, _, _), n in zip(windows, counts, strict=True)
+    ]
+
+
 def localise(t: datetime, tz: str | None) -> datetime:
     """A period bound in the frame's zone (naive when the frame's times are naive)."""
     if tz is None:
@@ -89,13 +115,14 @@ def localise(t: datetime, tz: str | None) -> datetime:
 
 def prepare_interactions(
     lf: pl.LazyFrame, config: Config, lo: datetime, hi: datetime, derived_fcr: bool, *, exact: bool = False,
-    source: pl.LazyFrame | None = None,
+    source: pl.LazyFrame | None = None, next_id: bool = False,
 ) -> pl.LazyFrame:
     """Interactions arriving in ``[lo, hi)`` with the row flags.
 
     With ``derived_fcr``, rows up to ``hi + fcr_window_days`` are read first (only later
     contacts can be repeats), each gets ``_next_at`` — the customer's next strictly later
-    contact, the rule of fcr.py — and ``_provisional``; then the period is kept.
+    contact, the rule of fcr.py — and ``_window_open`` (its window reaches past the stored data); then the period is kept.
+    ``next_id`` adds ``_next_id``, the id of that next contact (the exact window: for ``cxtk explain``).
     """
     import polars as pl
 
@@ -107,9 +134,9 @@ def prepare_interactions(
         latest = _per_source(source, ("latest",), lambda: fcr.latest_arrival(lf))
         rows = lf.filter((t >= lo) & (t < fcr.shifted(hi, window)))
         key = ("next", lo, hi, d.fcr_window_days, d.fcr_same_topic)
-        times = None if exact else _per_source(source, key, lambda: next_contact_times(rows, d))
+        times = None if exact or next_id else _per_source(source, key, lambda: next_contact_times(rows, d))
         if times is None:
-            rows = rows.with_columns(fcr.next_contact_at(d))
+            rows = rows.with_columns(fcr.next_contact_at(d), *([fcr.next_contact_id(d)] if next_id else []))
         else:
             # A scan keeps row order, so the times computed eagerly line up with this second read;
             # ``_misaligned`` counts rows whose time or customer hash says otherwise.
@@ -119,18 +146,19 @@ def prepare_interactions(
                 )
             )
         rows = rows.filter(t < hi)
-        provisional = pl.lit(False) if latest is None else (t > pl.lit(fcr.shifted(latest, -window)))
+        # the repeat window of a contact later than this is still open at the end of the stored data
+        window_open = pl.lit(False) if latest is None else (t > pl.lit(fcr.shifted(latest, -window)))
     else:
         rows = lf.filter(_in("arrived_at", lo, hi)).with_columns(
             pl.lit(None, dtype=lf.collect_schema()["arrived_at"]).alias("_next_at")
         )
-        provisional = pl.lit(False)
+        window_open = pl.lit(False)
     out = in_outage(config, tz)
     return rows.with_columns(
         (~out).alias("_p"),
         (out & _is_contact()).alias("_outage"),
         t.alias("_t"),
-        provisional.alias("_provisional"),
+        window_open.alias("_window_open"),
     ).with_columns(x.interaction_row_flags(d))
 
 

@@ -16,10 +16,11 @@ from typing import Literal
 
 from toolkit.kpis import expr as x
 from toolkit.kpis.aggs import (
-    Aggs,
+    Shape,
     abandon_rate_aggs,
     always,
     count_of,
+    count_where,
     csat_aggs,
     fcr_aggs,
     masked,
@@ -57,13 +58,12 @@ class Kpi:
     dataset: DatasetName
     formula_en: str
     formula_zh: str
-    aggs: Aggs
-    empty_note: str  # why the value is null when n is 0
+    aggs: Shape  # how it aggregates, and what each row contributes (aggs.py)
+    empty_note: str  # why the value is null when n is 0 (unless a reason of nulls.py names the rows there)
     # The time that puts a row in the period and in its month/day/hour group: arrival for
     # most KPIs; SLA compliance counts tickets by when they fall due (kpis.md).
     time_field: Literal["arrived_at", "sla_due_at"] = "arrived_at"
-    # The canonical field the KPI cannot do without: rows where it is null leave the KPI, and a
-    # KPI none of whose rows has it is null with a note naming it (an export without the column).
+    # The field the KPI cannot do without: rows without it leave the KPI; with none, it is null.
     needs: str | None = None
 
     @property
@@ -142,7 +142,7 @@ REGISTRY: dict[str, Kpi] = {
             IX,
             "abandoned with wait < short_abandon_s",
             "等待时长小于短时放弃阈值的放弃量",
-            lambda d: count_of(lambda: x.short_abandoned(d))(d),
+            count_where(x.short_abandoned),
             "no phone or chat contacts",
         ),
         # --- efficiency
@@ -206,7 +206,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean wait_s over abandoned contacts other than short abandons",
             "非短时放弃的平均等待时长",
             mean_of(wait_where(lambda d: x.abandoned() & ~x.short_abandoned(d))),
-            "no abandons beyond short ones",
+            "no abandoned contacts",
         ),
         _K(
             "aht_s",
@@ -218,7 +218,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean(talk + hold + acw) over handled contacts",
             "已处理交互的(通话+保持+话后)平均时长",
             mean_of(masked(x.handled, x.handle_s)),
-            "no handled contacts with handle time",
+            "no handled contacts",
         ),
         _K(
             "avg_talk_s",
@@ -282,7 +282,7 @@ REGISTRY: dict[str, Kpi] = {
             "handled contacts resolved ÷ handled contacts whose resolution is known",
             "已解决的已处理交互 ÷ 解决情况已知的已处理交互",
             resolution_rate_aggs,
-            "no handled contacts with a resolved value",
+            "no handled contacts",
         ),
         _K(
             "fcr_rate",
@@ -291,9 +291,13 @@ REGISTRY: dict[str, Kpi] = {
             "up",
             "rate",
             IX,
-            "reported first_contact_resolved, else: handled, not unresolved, and no repeat contact "
-            "of the customer within fcr_window_days",
-            "采用导出的一次解决标记;否则:已处理、未标记未解决,且同一客户在fcr_window_days内无再次来电",
+            "reported first_contact_resolved, else derived: handled contacts with a customer_id that are not "
+            "marked unresolved, not transferred (fcr_transfer_is_failure) and not followed by another contact of "
+            "the customer within fcr_window_days ÷ those contacts; provisional ones (window still open at the end "
+            "of the data, no repeat seen) left out (fcr_provisional: exclude) or counted as resolved (include)",
+            "采用导出的一次解决标记;否则推算:有客户编号的已处理交互中,未标记未解决、未转接(fcr_transfer_is_failure)"
+            "且客户在fcr_window_days内无再次来电的比例;观察窗口尚未结束且未见重复来电的暂定交互不计入"
+            "(fcr_provisional: exclude)或计为已解决(include)",
             fcr_aggs,
             "no handled contacts with a known customer",
         ),
@@ -307,7 +311,7 @@ REGISTRY: dict[str, Kpi] = {
             "mean (with median and p90) of answered_at − arrived_at for chat, email and ticket",
             "在线、邮件、工单的首次响应时长均值(另给中位数与P90)",
             mean_of(always(x.first_response), quantiles=True),
-            "no chat, email or ticket with a first response",
+            "no chats, e-mails or tickets",
         ),
         _K(
             "resolution_time_s",
@@ -454,8 +458,9 @@ REGISTRY: dict[str, Kpi] = {
             "up",
             "rate",
             SV,
-            "responses ÷ surveys sent (when only responses were exported: ÷ answered contacts)",
-            "回收量 ÷ 发放量(仅导出回复时:÷ 接通量)",
+            "responses ÷ surveys sent (when only responses were exported: ÷ handled contacts — answered calls and "
+            "chats, e-mails and tickets with a response or an end; above 100 % is flagged as a data problem)",
+            "回收量 ÷ 发放量(仅导出回复时:÷ 已处理交互,即已接通的电话与在线咨询、已响应或已结束的邮件与工单;超过100%标记为数据问题)",
             response_rate_aggs,
             "no survey invitations",
         ),
@@ -544,7 +549,7 @@ REGISTRY: dict[str, Kpi] = {
             "reviews with score ≥ qa_pass_mark ÷ reviews",
             "得分 ≥ 合格线的质检数 ÷ 质检数",
             ratio_of(lambda d: x.qa_score() >= d.qa_pass_mark, lambda d: x.qa_score().is_not_null()),
-            "no QA reviews with a score",
+            "no QA reviews",
         ),
         _K(
             "qa_critical_per_100",

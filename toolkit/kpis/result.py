@@ -1,4 +1,6 @@
-"""The KPI result: values per group with targets and scores; JSON (cli.md) and a tidy frame."""
+"""The KPI result: values per group with targets and scores; JSON (cli.md) and a tidy frame.
+
+Both carry full precision (kpis.md: every machine output does); only terminal tables and reports round."""
 
 from __future__ import annotations
 
@@ -8,8 +10,6 @@ from typing import Any
 
 from toolkit.core.periods import Period
 from toolkit.kpis.registry import REGISTRY
-
-_DP = {"rate": 4, "seconds": 2, "score": 2, "points": 2, "count": 0}
 
 
 @dataclass
@@ -62,7 +62,7 @@ class KpiResult:
         return self.group(**keys).kpis[kpi].value
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of ``cxtk kpi --format json`` (cli.md), rounded for reading."""
+        """The JSON object of ``cxtk kpi --format json`` (cli.md), at full precision."""
         return {
             "period": self.period.to_dict(),
             "definitions": dict(self.definitions),
@@ -74,7 +74,7 @@ class KpiResult:
                 {
                     "keys": dict(g.keys),
                     "kpis": {k: _kpi_dict(k, v) for k, v in g.kpis.items()},
-                    "score": _round(g.score, 2),
+                    "score": _finite(g.score),
                     "rank": g.rank,
                     "flags": list(g.flags),
                     "dropped": list(g.dropped),
@@ -125,29 +125,29 @@ class KpiResult:
         return pl.DataFrame(rows, schema=schema)
 
 
-def _round(v: float | None, dp: int) -> float | None:
+def _finite(v: float | None) -> float | None:
+    """A float as it is (JSON has no infinity or NaN: those are null)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return None
-    return round(float(v), dp)
+    return float(v)
 
 
 def _kpi_dict(kpi_id: str, v: KpiValue) -> dict[str, Any]:
     unit = REGISTRY[kpi_id].unit
-    dp = _DP[unit]
-    value = v.value if unit == "count" or v.value is None else _round(v.value, dp)
+    value = v.value if unit == "count" or v.value is None else _finite(v.value)
     if unit == "count" and value is not None:
         value = int(value)
     out = {
         "value": value,
         "n": v.n,
         "target": v.target,
-        "achievement": _round(v.achievement, 4),
+        "achievement": _finite(v.achievement),
         "met": v.met,
-        "gap": _round(v.gap, max(dp, 2)) if unit != "count" else v.gap,
-        "ci": [_round(v.ci[0], dp), _round(v.ci[1], dp)] if v.ci else None,
+        "gap": _finite(v.gap) if unit != "count" else v.gap,
+        "ci": [_finite(v.ci[0]), _finite(v.ci[1])] if v.ci else None,
         "small_sample": v.small_sample,
         "note": v.note,
     }
     for name, extra in v.extra.items():
-        out[name] = _round(extra, dp) if isinstance(extra, float) else extra
+        out[name] = _finite(extra) if isinstance(extra, float) else extra
     return out

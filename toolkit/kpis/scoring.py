@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from toolkit.kpis.result import Group, KpiValue
 
 BOTTOM_FLAGGED = 3
+GROUP_N_KPIS = ("contacts", "responses", "qa_score_mean")  # what a group's n is, in this order
 
 
 def achievement(actual: float, target: float, direction: str, cap: float) -> float | None:
@@ -76,7 +77,7 @@ def composite(kpis: dict[str, KpiValue], cap: float) -> tuple[float | None, list
 
 def group_n(g: Group) -> int | None:
     """What a group's sample size means for ranking: contacts, else survey responses, else reviews."""
-    for kpi_id in ("contacts", "responses", "qa_score_mean"):
+    for kpi_id in GROUP_N_KPIS:
         kv = g.kpis.get(kpi_id)
         if kv is not None and kv.n is not None:
             return kv.n

@@ -270,6 +270,13 @@ def formula_text(ctx: ReportContext, kpi_id: str) -> str:
     return spec.formula_zh if ctx.zh else spec.formula_en
 
 
+def denominator_text(ctx: ReportContext, rr: KpiValue) -> str:
+    """What the response rate was divided by, in the report's words: surveys sent, or handled contacts
+    when the export held responses only."""
+    denom = rr.extra.get("denominator", "surveys sent")
+    return ctx.t("dq.denominator." + ("sent" if denom == "surveys sent" else "handled"))
+
+
 def auto_remark(ctx: ReportContext, kpi_id: str, kv: KpiValue) -> str:
     """The remark of a scorecard row: the config note, else a data check, small sample or null reason."""
     note = note_for(ctx, kpi_id)

@@ -204,9 +204,11 @@ def _fcr_note(ctx: b.ReportContext) -> str:
     if not method:
         return ""
     prov = r.excluded.get("fcr_provisional") or 0
+    d = ctx.config.definitions
     key = "note.fcr_derived" if method.startswith("derived") else "note.fcr_reported"
-    return sentence(key, ctx.locale, days=ctx.fmt.number(ctx.config.definitions.fcr_window_days),
-                    provisional=ctx.fmt.number(prov))
+    return sentence(key, ctx.locale, days=ctx.fmt.number(d.fcr_window_days), provisional=ctx.fmt.number(prov),
+                    transfer=ctx.t("note.fcr_transfer") if d.fcr_transfer_is_failure else "",
+                    how=ctx.t(f"note.fcr_provisional.{d.fcr_provisional}"))
 
 
 def _quality(ctx: b.ReportContext, centre: Group, facts: dict[str, Any]) -> QualitySection:
@@ -219,13 +221,13 @@ def _quality(ctx: b.ReportContext, centre: Group, facts: dict[str, Any]) -> Qual
     rows.append(Row([Cell(ctx.t("dq.interactions")), Cell(f.number(facts["rows"])), Cell("")]))
     rr = centre.kpis.get("response_rate")
     if rr is not None:
-        ok = rr.value is not None and rr.value >= 0.6
-        denom = rr.extra.get("denominator", "surveys sent")
+        ok = rr.value is not None and 0.6 <= rr.value <= 1
+        check = ctx.t("dq.response_over") if "data_problem" in rr.extra else ctx.t("word.ok") if ok else ctx.t("dq.response_low")
         rows.append(Row([Cell(ctx.name("response_rate")),
                          Cell(sentence("dq.response_value", ctx.locale, rate=f.percent(rr.value),
                                        responses=f.number(centre.kpis["responses"].value), n=f.number(rr.n),
-                                       denominator=ctx.t("dq.denominator." + ("answered" if denom.startswith("answered") else "sent")))),
-                         Cell(ctx.t("word.ok") if ok else ctx.t("dq.response_low"), "good" if ok else "bad")]))
+                                       denominator=b.denominator_text(ctx, rr))),
+                         Cell(check, "good" if ok else "bad")]))
     for ds, totals in ingest_totals(ctx).items():
         rows.append(Row([Cell(sentence("dq.ingest", ctx.locale, dataset=ctx.t(f"source.{ds}"))),
                          Cell(sentence("dq.ingest_value", ctx.locale, read=f.number(totals["read"]),

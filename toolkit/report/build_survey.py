@@ -39,9 +39,9 @@ def survey_from_context(ctx: b.ReportContext) -> SurveyVM:
     rr = centre.kpis["response_rate"]
     tiles = [b.tile(ctx, "response_rate", rr, None), b.tile(ctx, "responses", centre.kpis["responses"], None),
              b.tile(ctx, "surveys_sent", centre.kpis["surveys_sent"], None)]
-    denom = rr.extra.get("denominator", "surveys sent")
-    note = sentence("survey.denominator", ctx.locale, n=ctx.fmt.number(rr.n),
-                    denominator=ctx.t("dq.denominator." + ("answered" if denom.startswith("answered") else "sent")))
+    note = sentence("survey.denominator", ctx.locale, n=ctx.fmt.number(rr.n), denominator=b.denominator_text(ctx, rr))
+    if "data_problem" in rr.extra:
+        note += " " + ctx.t("dq.response_over")
     summary = survey_summary_of(ctx)
     sg = summary.groups[0] if summary.groups else None
     kv = sg.kpis if sg is not None else centre.kpis  # the summary's values carry the CES interval too

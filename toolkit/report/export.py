@@ -60,6 +60,39 @@ def masked_result(result: KpiResult) -> KpiResult:
                    notes=[mask_text(n) or "" for n in result.notes])
 
 
+def write_rows(frame, fmt: str, out: Path, *, sheet: str = "rows") -> None:
+    """Write a frame of records (``cxtk explain``) as CSV, XLSX or Parquet, every number to its last digit.
+
+    Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX.
+    """
+    from toolkit.core.safety import neutralise_formulas
+
+    if fmt not in ("csv", "xlsx", "parquet"):
+        raise CxtkError(f"unknown format '{fmt}'; choose one of: csv, xlsx, parquet")
+    if out.parent and not out.parent.exists():
+        raise CxtkError(f"{out}: folder {out.parent} does not exist")
+    if fmt == "parquet":
+        frame.write_parquet(out)
+        return
+    safe = neutralise_formulas(frame)
+    if fmt == "csv":
+        safe.write_csv(out)
+        return
+    import polars as pl
+    import xlsxwriter
+
+    # Excel has no time zones: times are written as the wall-clock time of their zone
+    safe = safe.with_columns(
+        [pl.col(c).dt.replace_time_zone(None) for c, t in safe.schema.items() if isinstance(t, pl.Datetime) and t.time_zone]
+    )
+    wb = xlsxwriter.Workbook(str(out))
+    try:
+        ws = wb.add_worksheet(sheet, worksheet_class=full_precision_sheet())
+        safe.write_excel(workbook=wb, worksheet=ws, autofit=True, freeze_panes=(1, 0))
+    finally:
+        wb.close()
+
+
 def _write_text(text: str, out: Path | None) -> None:
     if out is None:
         from toolkit.core.safety import terminal_text
@@ -78,7 +111,7 @@ def write_xlsx(result: KpiResult, out: Path) -> None:
     frame = result.to_frame()
     wb = xlsx_workbook(out)
     try:
-        ws = wb.add_worksheet("KPIs")
+        ws = wb.add_worksheet("KPIs", worksheet_class=full_precision_sheet())
         head = wb.add_format({"bold": True, "bg_color": "#0B5FFF", "font_color": "#FFFFFF", "border": 1})
         pct = wb.add_format({"num_format": "0.0%"})
         num = wb.add_format({"num_format": "#,##0.00"})
@@ -115,6 +148,24 @@ def write_xlsx(result: KpiResult, out: Path) -> None:
         _definitions_sheet(wb, head, result)
     finally:
         wb.close()
+
+
+def full_precision_sheet():
+    """An xlsxwriter worksheet class that stores every number to its last digit.
+
+    xlsxwriter writes a cell's number with 16 significant digits (``%.16G``), which loses the last digit
+    of about half of all doubles; the data sheets of cxtk carry full precision (kpis.md), so a number
+    is written as Python's shortest exact form (``repr``), which Excel and every reader parse back to
+    the same double.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class FullPrecisionWorksheet(Worksheet):
+        def _xml_number_element(self, number, attributes=()):
+            attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
+            self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
+
+    return FullPrecisionWorksheet
 
 
 def _definitions_sheet(wb, head, result: KpiResult) -> None:

@@ -38,6 +38,8 @@ definitions:                       # see docs/kpis.md; reports print the definit
   short_abandon_s: 5               # abandons quicker than this are not service failures
   fcr_window_days: 7               # a repeat contact within this window means not resolved first time
   fcr_same_topic: false            # count a repeat only on the same topic
+  fcr_provisional: exclude         # contacts whose window is still open, no repeat yet: exclude, or include as resolved
+  fcr_transfer_is_failure: true    # a transferred contact is not resolved at first contact
   csat_satisfied_min: 4            # CSAT (top-2-box) counts scores >= this as satisfied
   low_score_max: 2                 # CSAT <= this needs a follow-up call
   followup_on_detractors: false    # also follow up NPS detractors (0-6)

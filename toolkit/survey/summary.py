@@ -71,7 +71,7 @@ CHANGE_KPIS: dict[str, str] = {
 CSAT_SCALE = range(1, 6)
 NPS_SCALE = range(0, 11)
 # The engine names the ordinary denominator "surveys sent"; the summary speaks of invitations.
-DENOMINATOR = {"surveys sent": "invitations", "answered contacts": "answered contacts"}
+DENOMINATOR = {"surveys sent": "invitations", "handled contacts": "handled contacts"}
 
 
 # --- result -------------------------------------------------------------------------------------
@@ -92,15 +92,15 @@ class Change:
     small_sample: bool = False
     note: str | None = None
 
-    def to_dict(self, digits: int) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
-            "value": _round(self.value, digits),
-            "baseline": _round(self.baseline, digits),
-            "change": _round(self.change, digits),
+            "value": _finite(self.value),
+            "baseline": _finite(self.baseline),
+            "change": _finite(self.change),
             "direction": self.direction,
             "test": self.test,
-            "statistic": _round(self.statistic, 4),
-            "p_value": _round(self.p_value, 4),
+            "statistic": _finite(self.statistic),
+            "p_value": _finite(self.p_value),
             "significant": self.significant,
             "small_sample": self.small_sample,
             "note": self.note,
@@ -146,7 +146,6 @@ class SurveySummary:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON of cli.md: ``period``, ``groups[].keys/kpis/distribution/change``, ``themes``, …"""
-        from toolkit.kpis.registry import REGISTRY
 
         base = self.result.to_dict()
         groups = []
@@ -160,7 +159,7 @@ class SurveySummary:
                     "keys": raw["keys"],
                     "kpis": kpis,
                     "distribution": g.distribution,
-                    "change": {k: c.to_dict(_digits(REGISTRY[k].unit)) for k, c in g.change.items()},
+                    "change": {k: c.to_dict() for k, c in g.change.items()},
                     "n": raw.get("n"),
                 }
             )
@@ -184,14 +183,11 @@ class SurveySummary:
         }
 
 
-def _digits(unit: str) -> int:
-    return {"rate": 4, "points": 2, "score": 2, "seconds": 2}.get(unit, 0)
-
-
-def _round(v: float | None, digits: int) -> float | None:
+def _finite(v: float | None) -> float | None:
+    """Full precision in the JSON (kpis.md); JSON has no infinity or NaN, so those are null."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return None
-    return round(float(v), digits)
+    return float(v)
 
 
 # --- computing ----------------------------------------------------------------------------------
@@ -216,7 +212,7 @@ def _prepared_surveys(
     lf = engine.with_canonical_columns(surveys, "surveys", config.timezone)
     linked = interactions is not None and "interaction_id" in lf.collect_schema()
     prepared = prepare.prepare_surveys(lf, interactions if linked else None, config, lo, hi)
-    prepared = prepared.with_columns(engine._time_keys("surveys", by))
+    prepared = prepared.with_columns(engine.time_keys("surveys", by))
     missing = [f for f in by if f not in prepared.collect_schema()]
     if missing:
         raise CxtkError(
@@ -232,6 +228,8 @@ def _score_stats(
     """Per group: counts of each CSAT and NPS answer, and the moments the change tests need."""
     import polars as pl
 
+    from toolkit.kpis.aggs import sample_sd
+
     csat = pl.col("csat").cast(pl.Float64)
     nps = pl.col("nps")
     ces = pl.col("ces").cast(pl.Float64)
@@ -240,12 +238,12 @@ def _score_stats(
         *[(nps == k).sum().cast(pl.Int64).alias(f"nps_{k}") for k in NPS_SCALE],
         csat.count().alias("csat_n"),
         (csat >= satisfied_min).sum().cast(pl.Int64).alias("csat_satisfied"),
-        csat.std().alias("csat_sd"),
+        sample_sd(csat).alias("csat_sd"),
         (nps >= 9).sum().cast(pl.Int64).alias("nps_promoters"),
         (nps <= 6).sum().cast(pl.Int64).alias("nps_detractors"),
         nps.count().alias("nps_n"),
         ces.count().alias("ces_n"),
-        ces.std().alias("ces_sd"),
+        sample_sd(ces).alias("ces_sd"),
     ]
     q = prepared.group_by(list(by)).agg(aggs) if by else prepared.select(aggs)
     return {tuple(row[f] for f in by): row for row in q.collect().iter_rows(named=True)}
@@ -391,8 +389,8 @@ def _theme_rows(
             "label": r["label_en"],
             "label_zh": r["label_zh"],
             "count": int(r["count"]),
-            "share": _round(r["share"], 4),
-            "low_score_share": _round(r["low_score_share"], 4),
+            "share": _finite(r["share"]),
+            "low_score_share": _finite(r["low_score_share"]),
             "examples": list(r["examples"]),
         }
         for r in table.iter_rows(named=True)
@@ -408,7 +406,7 @@ def _nonresponse(prepared: pl.LazyFrame, interactions: pl.LazyFrame | None) -> l
     cols = [c for c in ("interaction_id", "responded_at", "source") if c in prepared.collect_schema()]
     rows = nonresponse_check(prepared.select(cols), interactions)
     return [
-        {k: (_round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
+        {k: (_finite(v) if isinstance(v, float) else v) for k, v in r.items()}
         for r in rows.iter_rows(named=True)
     ]
 
