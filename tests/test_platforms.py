@@ -248,6 +248,8 @@ def test_a_mapping_whose_keep_or_sql_columns_are_missing_is_not_chosen():
 
     full = _generator().FIVE9_HEADER
     assert choose_mapping("interactions", full).name == "five9-call-log"
+    # the stock Call Log has no SKILL column (optional: the queue stays null)
+    assert choose_mapping("interactions", [h for h in full if h != "SKILL"]).name == "five9-call-log"
     without = [h for h in full if h != "CALL TYPE"]
     chosen = choose_mapping("interactions", without)
     assert chosen is None or chosen.name != "five9-call-log"
