@@ -8,7 +8,8 @@ from helpers_ingest import CANON, assert_balanced, make_workspace, parquet_hashe
 
 GOOD = ["c1", "phone", "2026-10-01 08:00:00", "2026-10-01 08:00:20", "2026-10-01 08:05:00", "280", "Y", "N"]
 BAD = ["c2", "phone", "2026-10-01 09:00:00", "2026-10-01 08:59:00", "", "", "", ""]  # answered before arrival
-KNOWN = "canonical, canonical-actions, canonical-agent-status, canonical-qa, canonical-surveys, cn-acd, helpdesk"
+KNOWN = ("7moor-cdr, canonical, canonical-actions, canonical-agent-status, canonical-qa, canonical-surveys, cn-acd, "
+         "five9-call-log, freshdesk-tickets, helpdesk, talkdesk-contacts, zendesk-tickets")
 
 
 def _ws(tmp_path):  # type: ignore[no-untyped-def]

@@ -245,23 +245,54 @@ def resolve_mapping(spec: str | Path, config: Any = None) -> Mapping:
     )
 
 
+def header_key(name: str) -> str:
+    """A header as matched: case, surrounding and repeated spaces, and ``_`` for a space do not count
+    (``Interaction ID`` is ``interaction_id``: an export's UI and API spellings of one column)."""
+    return " ".join(name.replace("_", " ").split()).casefold()
+
+
+def _runs_on(m: Mapping, headers: Sequence[str]) -> bool:
+    """The file has the columns ``skip_rows``, ``keep:`` and the ``sql:`` fields read (SQL names them exactly)."""
+    have = {header_key(h) for h in headers}
+    if any(isinstance(r.column, str) and header_key(r.column) not in have for r in m.skip_rules()):
+        return False
+    exprs = [m.keep] + [s.sql for s in m.specs().values() if s.sql is not None]
+    return all(c in headers for sql in exprs if sql is not None for c in _sql_columns(sql))
+
+
+def _sql_columns(sql: str) -> list[str]:
+    import sqlglot
+    from sqlglot import exp
+
+    from toolkit.ingest.sqlcheck import DIALECT
+
+    try:
+        tree = sqlglot.parse_one(sql, read=DIALECT)
+    except sqlglot.errors.SqlglotError:  # refused when the mapping was loaded; nothing to match here
+        return []
+    return [c.name for c in tree.find_all(exp.Column)]
+
+
 def header_score(m: Mapping, headers: Sequence[str]) -> float:
-    """Share of the mapping's named source columns present among ``headers`` (0 when a required one is absent)."""
-    have = {h.strip().casefold() for h in headers}
+    """Share of the mapping's named source columns present among ``headers`` (0 when a required one is absent,
+    or one its ``keep:``, ``skip_rows`` or ``sql:`` expressions read)."""
+    have = {header_key(h) for h in headers}
     required = set(m.ds.required)
     wanted: list[str] = []
     for name, spec in m.specs().items():
         cols = [c for c in spec.source_columns() if isinstance(c, str)]
-        if name in required and any(c.strip().casefold() not in have for c in cols):
+        if name in required and any(header_key(c) not in have for c in cols):
             return 0.0
         # Optional columns may be absent (the canonical mappings list every field as optional),
         # so they do not count against a file that lacks them.
         if not spec.optional:
             wanted += cols
+    if not _runs_on(m, headers):
+        return 0.0
     wanted = list(dict.fromkeys(wanted))
     if not wanted:
         return 0.0
-    return sum(1 for w in wanted if w.strip().casefold() in have) / len(wanted)
+    return sum(1 for w in wanted if header_key(w) in have) / len(wanted)
 
 
 def choose_mapping(dataset_name: str, headers: Sequence[str], config: Any = None) -> Mapping | None:
@@ -277,7 +308,7 @@ def choose_mapping(dataset_name: str, headers: Sequence[str], config: Any = None
 
 
 def resolve_column(col: str | int, headers: Sequence[str], m: Mapping, field: str, path: Any) -> str:
-    """The actual header for a mapped column (exact, then case/space-insensitive), or a clear error."""
+    """The actual header for a mapped column (exact, then as ``header_key`` matches), or a clear error."""
     if isinstance(col, int):
         if 1 <= col <= len(headers):
             return headers[col - 1]
@@ -286,9 +317,9 @@ def resolve_column(col: str | int, headers: Sequence[str], m: Mapping, field: st
         )
     if col in headers:
         return col
-    folded = {h.strip().casefold(): h for h in headers}
-    if col.strip().casefold() in folded:
-        return folded[col.strip().casefold()]
+    folded = {header_key(h): h for h in headers}
+    if header_key(col) in folded:
+        return folded[header_key(col)]
     close = difflib.get_close_matches(col, list(headers), n=1, cutoff=0.6)
     seen = ", ".join(headers[:40]) + (" …" if len(headers) > 40 else "")
     raise InputError(
@@ -362,7 +393,7 @@ def recode(text: pl.Expr, pairs: dict[str, str | None], default: pl.Expr) -> pl.
 def _has_column(col: str | int, headers: Sequence[str]) -> bool:
     if isinstance(col, int):
         return 1 <= col <= len(headers)
-    return col in headers or col.strip().casefold() in {h.strip().casefold() for h in headers}
+    return col in headers or header_key(col) in {header_key(h) for h in headers}
 
 
 def mapped_fields(m: Mapping, headers: Sequence[str]) -> set[str]:
