@@ -133,6 +133,14 @@ def main() -> None:
     write("cn_unlisted_label.csv", csv_text(CN, [cn_row("u1"), cn_row("u2", csat="很好")]))
     # --- duplicates ---
     write("dup_within.csv", csv_text(CANON, [GOOD[0], GOOD[1], GOOD[0]]))
+    write("id_conflict.csv", csv_text(CANON, [GOOD[0], GOOD[1], ["c1", *GOOD[0][1:5], "300", "Y", "N"]]))
+    # --- values out of range (issue 10 item 7, issue 11 item 9) ---
+    write("nonfinite.csv", csv_text(CANON, [GOOD[0][:5] + ["inf", "Y", "N"], GOOD[1]]))
+    write("date_9999.csv", csv_text(CANON, [["c1", "phone", "9999-12-31 23:00:00", "9999-12-31 23:00:10", "", "5",
+                                             "", ""], GOOD[1]]))
+    write("no_answer_signal.csv", csv_text(["interaction_id", "channel", "arrived_at"],
+                                           [["c1", "phone", "2026-10-01 08:00:00"],
+                                            ["c2", "email", "2026-10-01 09:00:00"]]))
     write("dup_across_a.csv", good)
     write("dup_across_b.csv", csv_text(CANON, [GOOD[1], ["c3", "email", "2026-10-03 10:00:00", "", "", "", "", ""]]))
     # --- skipped rows (keep:, skip_rows) ---
