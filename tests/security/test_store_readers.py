@@ -238,3 +238,15 @@ def test_the_readers_of_docs_store_md_give_the_same_rows(ws_two_months):
             os.chdir(old)
         assert scope["n"] == expected, block
     del pl
+
+
+def test_a_damaged_table_log_is_one_line_naming_it(ws_two_months, cli):
+    ws = ws_two_months
+    log = ws / "store" / "interactions" / "_delta_log"
+    last = sorted(log.glob("*.json"))[-1]
+    last.write_bytes(last.read_bytes()[:120])  # cut short from outside (a bad copy or restore)
+    r = cli("--config", ws / "cxtk.yaml", "kpi", "--period", "2026-10", "--kpi", "contacts")
+    assert r.code == 1
+    assert "Traceback" not in r.err
+    line = r.err.strip()
+    assert len(line.splitlines()) == 1 and line.startswith(f"Error: {log}: damaged table log (")

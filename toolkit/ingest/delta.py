@@ -28,6 +28,7 @@ from toolkit.ingest.schema import Dataset
 PARTITION = "month"
 DELTA_LOG = "_delta_log"
 APP_ID = "cxtk"
+LOG_NAME = "ingest-log.jsonl"  # layout.LOG (layout imports this module)
 # removed files are kept this long, so that "the store as it was" (an older version) stays readable
 # and a reader that started before a commit can finish; Delta's own default
 RETENTION_HOURS = 168
@@ -73,8 +74,8 @@ def open_table(base: Path) -> Any:
     except Exception as exc:  # any failure to replay the log: the table cannot be read
         text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise StoreDamaged(
-            f"{base / DELTA_LOG}: damaged table log ({text}); {base.name} cannot be read — restore the folder "
-            "from a backup, or move it aside and ingest its source files again (see `cxtk store check`)"
+            f"{base / DELTA_LOG}: damaged table log ({text}); {base.name} cannot be read — restore that folder "
+            f"from a backup, or move {base} aside and ingest again the files that store/{LOG_NAME} lists"
         ) from None
 
 
