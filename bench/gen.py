@@ -4,7 +4,8 @@ Writes, under ``--out`` (default ``bench/data``):
 
 - ``interactions.csv``, ``surveys.csv``, ``qa_reviews.csv`` with the canonical
   column names of data.md, timestamps ``YYYY-MM-DD HH:MM:SS`` naive (UTC);
-- the canonical store ``store/<dataset>/month=YYYY-MM/data.parquet`` with the
+- the canonical store ``store/<dataset>/month=YYYY-MM/data.parquet``, made a Delta table per
+  dataset in place (``toolkit.ingest.migrate``, as ``cxtk store migrate`` does), with the
   schema of ``toolkit.ingest.schema`` (datetimes ``Datetime("us", "UTC")``) plus the
   derived columns ingest would add (``answered``, ``abandoned``, ``handle_s``,
   ``source = "bench"``);
@@ -457,6 +458,9 @@ def generate(rows: int, out: Path, seed: int = 1, quiet: bool = False) -> dict[s
     ):
         _write_partitions(frames, out / "store" / name, field)
         _csv_view(pl.concat(frames), cols).write_csv(out / f"{name}.csv")
+    from toolkit.ingest.migrate import migrate_store
+
+    migrate_store(out / "store")  # the files stay where they are; each dataset gets its _delta_log
     if not quiet:
         print(f"done: {counts} in {time.perf_counter() - t0:.1f} s → {out}")
     return counts

@@ -154,11 +154,20 @@ ORDER BY month, team NULLS LAST
 
 
 def _files(store_dir: str | Path) -> list[str]:
-    files = sorted(str(p) for p in Path(store_dir, "interactions").glob("month=*/*.parquet"))
-    if not files:
-        raise FileNotFoundError(f"no Parquet files under {Path(store_dir, 'interactions')}/month=*/")
-    return files
+    """The interactions files: a Delta table's current version (its folder also holds files of older
+    versions), or every ``month=*/*.parquet`` of a plain Hive folder."""
+    table = Path(store_dir, "interactions")
+    if (table / "_delta_log").is_dir():
+        import polars as pl
+        from deltalake import DeltaTable
 
+        added = pl.DataFrame(DeltaTable(str(table)).get_add_actions(flatten=True))
+        files = sorted(str(table / p) for p in added["path"]) if added.height else []
+    else:
+        files = sorted(str(p) for p in table.glob("month=*/*.parquet"))
+    if not files:
+        raise FileNotFoundError(f"no Parquet files under {table}/month=*/")
+    return files
 
 def full_kpis(
     store_dir: str | Path,

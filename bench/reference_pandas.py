@@ -52,10 +52,17 @@ def read_store(store_dir: str | Path):
     import pandas as pd
     import polars as pl
 
-    files = sorted(Path(store_dir, "interactions").glob("month=*/*.parquet"))
+    table = Path(store_dir, "interactions")
+    if (table / "_delta_log").is_dir():  # a Delta table: its current version, not every file in the folder
+        from deltalake import DeltaTable
+
+        added = pl.DataFrame(DeltaTable(str(table)).get_add_actions(flatten=True))
+        files = sorted(str(table / p) for p in added["path"]) if added.height else []
+    else:
+        files = sorted(str(p) for p in table.glob("month=*/*.parquet"))
     if not files:
-        raise FileNotFoundError(f"no Parquet files under {Path(store_dir, 'interactions')}/month=*/")
-    lf = pl.scan_parquet(files, hive_partitioning=True)
+        raise FileNotFoundError(f"no Parquet files under {table}/month=*/")
+    lf = pl.scan_parquet(files, glob=False, hive_partitioning=True)
     have = lf.collect_schema()
     df = lf.select([c for c in COLUMNS if c in have]).collect()
     out = {}

@@ -115,15 +115,11 @@ def cxtk_full_kpis(store_dir: Path):
         from toolkit.kpis.compute import compute_kpis
     except ImportError:
         return None
-    import polars as pl
 
     from bench.reference_duckdb import KPIS
+    from toolkit.ingest.store import scan_store
 
-    frames = {
-        "interactions": pl.scan_parquet(
-            store_dir / "interactions" / "**" / "*.parquet", hive_partitioning=False
-        )
-    }
+    frames = {"interactions": scan_store(store_dir, "interactions")}  # the Delta table's current files
     res = compute_kpis(frames, parse_period(PERIOD_ALL), by=("month", "team"), kpis=KPIS, config=Config())
     return res
 
@@ -365,12 +361,9 @@ def table(rows: list[Row]) -> str:
 def workload_line(data: Path) -> str:
     import polars as pl
 
-    n = (
-        pl.scan_parquet(data / "store" / "interactions" / "**" / "*.parquet")
-        .select(pl.len())
-        .collect()
-        .item()
-    )
+    from toolkit.ingest.store import scan_store
+
+    n = scan_store(data / "store", "interactions").select(pl.len()).collect().item()
     return f"{n:,} interactions in the store"
 
 

@@ -54,6 +54,34 @@ def parquet_hashes(ws: Path) -> dict[str, str]:
     }
 
 
+def live_parts(ws: Path, dataset: str | None = None) -> list[str]:
+    """The data files that make the store now (each Delta table's current version), relative to ``store/``."""
+    from toolkit.ingest.layout import dataset_files
+    from toolkit.ingest.schema import DATASETS
+
+    store = ws / "store"
+    names = DATASETS.values() if dataset is None else [DATASETS[dataset]]
+    return sorted(str(p.relative_to(store)) for ds in names for p in dataset_files(store, ds))
+
+
+def live_months(ws: Path, dataset: str | None = None) -> list[str]:
+    """``interactions/month=2026-10`` for each data file of the store now (one per file)."""
+    return [p.rsplit("/", 1)[0] for p in live_parts(ws, dataset)]
+
+
+def live_part(ws: Path, month: str, dataset: str = "interactions") -> Path:
+    """The one data file of a month (a test made it with one ingest)."""
+    found = [p for p in live_parts(ws, dataset) if p.startswith(f"{dataset}/month={month}/")]
+    assert len(found) == 1, found
+    return ws / "store" / found[0]
+
+
+def table_version(ws: Path, dataset: str = "interactions") -> int:
+    from deltalake import DeltaTable
+
+    return DeltaTable(str(ws / "store" / dataset)).version()
+
+
 def assert_balanced(counts: dict) -> None:
     """read = accepted + rejected + duplicate + skipped; updated ⊂ accepted."""
     assert counts["read"] == counts["accepted"] + counts["rejected"] + counts["duplicate"] + counts["skipped"], counts

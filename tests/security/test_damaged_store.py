@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from helpers_fs import can_mount_tmpfs, cxtk_env, run_readonly
-from helpers_ingest import make_workspace, parquet_hashes, store_frame
+from helpers_ingest import live_part, make_workspace, parquet_hashes, store_frame
 
 HEADER = "interaction_id,channel,arrived_at,answered_at,ended_at,talk_s,resolved,complaint,customer_id,csat"
 MONTHS = ("2026-08", "2026-09", "2026-10")
@@ -54,7 +54,8 @@ def ws(tmp_path, cli):
 
 
 def part(ws: Path, month: str, dataset: str = "interactions") -> Path:
-    return ws / "store" / dataset / f"month={month}" / "data.parquet"
+    """The month's data file (one ingest per month made it)."""
+    return live_part(ws, month, dataset)
 
 
 def truncate(path: Path) -> bytes:
@@ -186,7 +187,7 @@ def test_store_repair_quarantines_the_file_and_names_what_to_ingest_again(ws, cl
     others = {k: v for k, v in parquet_hashes(ws).items() if "month=2026-09" not in k or "surveys" in k}
     r = cli("--config", ws / "cxtk.yaml", "store", "repair")
     assert r.code == 0, r.err
-    moved = list((ws / "store" / "quarantine").glob("*/interactions/month=2026-09/data.parquet"))
+    moved = list((ws / "store" / "quarantine").glob(f"*/interactions/month=2026-09/{sep.name}"))
     assert len(moved) == 1 and moved[0].read_bytes() == damaged  # set aside, not deleted
     assert json.loads((moved[0].parents[2] / "manifest.json").read_text())["damaged"][0]["file"] == str(sep)
     export = tmp_path / "exports" / "calls-2026-09.csv"

@@ -1,4 +1,4 @@
-"""``cxtk store check`` and ``cxtk store repair`` (thin over ``toolkit.ingest.repair``)."""
+"""``cxtk store check``, ``repair`` and ``migrate`` (thin over ``toolkit.ingest.repair`` and ``migrate``)."""
 
 from __future__ import annotations
 
@@ -90,3 +90,30 @@ def _print(report, *, repaired: bool) -> None:  # type: ignore[no-untyped-def]
         say("The ingest log names no source file: ingest those months' exports again.")
     if not state.quiet and report.quarantine:
         say(f"The quarantined files are kept in {report.quarantine} (see manifest.json there).")
+
+
+@store_app.command("migrate")
+def migrate_cmd(fmt: FormatOption = Format.table) -> None:
+    """Turn a store of the layout before Delta (month=…/data.parquet) into Delta tables, in place.
+
+    No data file is rewritten: each dataset gets a _delta_log that lists its files. Any ingest does
+    this first, so the command is only needed to hand the store to other readers before the next ingest.
+    Example: cxtk store migrate
+    """
+    from toolkit.core.config import resolve_config
+    from toolkit.ingest.migrate import migrate_store
+
+    done = migrate_store(resolve_config(state.config).store_dir)
+    if fmt == Format.json:
+        typer.echo(json.dumps(done.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for name, n in done.migrated.items():
+            typer.echo(f"migrated {name}: {n} file(s), now a Delta table at {done.store / name}")
+        for name in done.already:
+            typer.echo(f"{name}: already a Delta table")
+        for d in done.damaged:
+            typer.echo(f"left as it is: {d.path}: {d.reason} — run `cxtk store repair`, then migrate again")
+        if not (done.migrated or done.already or done.damaged):
+            typer.echo(f"nothing to migrate: no data in {done.store}")
+    if done.damaged:
+        raise typer.Exit(1)

@@ -90,7 +90,7 @@ def _quick_problem(path: Path, size: int, ds: Dataset) -> str | None:
     if size < 12 or tail[4:] != b"PAR1" or int.from_bytes(tail[:4], "little") > size - 12:
         return f"truncated Parquet file ({size:,} bytes, its footer is missing)"
     try:
-        schema = pl.read_parquet_schema(path)
+        schema = dict(pl.scan_parquet(path, glob=False).collect_schema())  # literal: a folder may be named acme[1]
     except Exception as exc:  # any failure to read the footer is damage
         return f"unreadable Parquet footer: {_first_line(exc)}"
     return _schema_problem(schema, ds)

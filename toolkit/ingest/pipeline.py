@@ -21,6 +21,7 @@ from toolkit.core.errors import CxtkError, InputError, disk_problem
 from toolkit.ingest.damage import refuse_damaged
 from toolkit.ingest.mapping import Mapping, resolve_mapping
 from toolkit.ingest.merge import dedupe_batch, ingest_linked_surveys, merge_into_store
+from toolkit.ingest.migrate import migrate_locked
 from toolkit.ingest.opening import open_export
 from toolkit.ingest.results import Counts, FileResult, IngestResult, Progress, sha256_of
 from toolkit.ingest.schema import Dataset, dataset
@@ -129,6 +130,10 @@ def ingest_files(
     results: list[FileResult] = []
     with write_lock(store_dir) if not dry_run else _nullcontext():
         if not dry_run:
+            try:
+                migrate_locked(store_dir)  # a store of the layout before Delta becomes Delta tables in place
+            except OSError as exc:
+                raise store_write_error(store_dir, exc) from None
             refuse_damaged(store_dir, ds)  # before reading the files: they could not be merged
         try:
             staging_root = Path(tempfile.mkdtemp(prefix="cxtk-", dir=None if dry_run else _staging(store_dir)))

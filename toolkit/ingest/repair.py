@@ -6,7 +6,9 @@ month unreadable, never the others (``store.scan_store``). ``check_store`` decod
 file and reads the ingest log; for each damaged file it names the source files that fed that month
 (the log records, per ingested file, the months its rows went to). ``repair_store`` moves the
 damaged files to ``store/quarantine/<UTC time>/`` — nothing is deleted, a file can be moved back —
-drops broken log lines, and returns the same report with the re-ingest commands.
+after one Delta commit per table that takes them out of its current version (so that Polars, Spark
+or DuckDB read the other months again; older versions still name them), drops broken log lines,
+and returns the same report with the re-ingest commands.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.ingest.damage import Damage, store_damage
-from toolkit.ingest.layout import LOG, dataset_files
+from toolkit.ingest.delta import is_table, remove_files
+from toolkit.ingest.layout import LOG, dataset_files, table_dir
 from toolkit.ingest.store import LogProblem, log_contents, repair_log, write_lock
 
 QUARANTINE = "quarantine"
@@ -134,8 +137,10 @@ def repair_store(store_dir: Path, *, now: datetime | None = None) -> StoreReport
         if report.damaged:
             moment = (now or datetime.now(UTC)).astimezone(UTC)
             report.quarantine = _new_folder(store_dir / QUARANTINE, moment.strftime("%Y%m%dT%H%M%SZ"))
+            _unlist(store_dir, report.damaged, report.quarantine.name)
             for d in report.damaged:
-                d.quarantined_to = _quarantine(store_dir, d.damage.path, report.quarantine)
+                if d.damage.path.exists():
+                    d.quarantined_to = _quarantine(store_dir, d.damage.path, report.quarantine)
             from toolkit.core.outputs import write_text
 
             write_text(report.quarantine / "manifest.json",
@@ -143,6 +148,21 @@ def repair_store(store_dir: Path, *, now: datetime | None = None) -> StoreReport
         if report.log_problems:
             repair_log(store_dir)
     return report
+
+
+def _unlist(store_dir: Path, damaged: list[DamagedFile], txn: str) -> None:
+    """Take the damaged files out of their Delta tables' current version (one commit per table), so
+    that every reader reads the other months again; a store of the layout before Delta lists nothing."""
+    from toolkit.ingest.schema import dataset
+
+    by_table: dict[str, list[Path]] = {}
+    for d in damaged:
+        by_table.setdefault(d.damage.dataset, []).append(d.damage.path)
+    for name, paths in by_table.items():
+        ds = dataset(name)
+        base = table_dir(store_dir, ds)
+        if is_table(base):
+            remove_files(base, ds, paths, f"repair-{txn}")
 
 
 def _sources(d: Damage, entries: list[dict[str, Any]]) -> list[SourceFile]:

@@ -1,18 +1,20 @@
-"""The workspace store: Hive-partitioned Parquet per dataset, an ingest log, atomic commits.
+"""The workspace store: one Delta Lake table per dataset, an ingest log, atomic commits.
 
-Layout (readable without cxtk)::
+Layout (readable without cxtk: ``docs/store.md``)::
 
-    store/interactions/month=2026-10/data.parquet
-    store/surveys/month=2026-10/data.parquet
-    store/actions/data.parquet
+    store/interactions/_delta_log/00000000000000000003.json
+    store/interactions/month=2026-10/part-<time>-<txn>-<n>.parquet
+    store/surveys/…
+    store/actions/part-….parquet          (unpartitioned)
     store/ingest-log.jsonl
 
-Atomicity: a commit writes every new file under a temporary name
-(``data.parquet.tmp-<txn>``, which ``**/*.parquet`` does not match), then a journal
-listing the renames; the journal's own rename is the commit point. ``recover``
-rolls a committed journal forward and removes uncommitted temporary files, so a
-crash at any moment leaves the store as before or as after. One writer at a time
-holds ``store/.lock``. The ingest log is rewritten whole (temporary file, fsync, rename), so it is
+Atomicity: a commit writes every new file under a temporary name (``….parquet.tmp-<txn>-<n>``),
+then a journal listing the renames, each table's Delta actions and the log lines; the journal's
+own rename is the commit point for cxtk. The files are renamed to names no version has used, then
+each table gets one Delta commit: the instant every Delta reader sees that table change, whole.
+``recover`` rolls a committed journal forward (each Delta commit once) and removes uncommitted
+temporary files, so a crash at any moment leaves the store as before or as after. One writer at
+a time holds ``store/.lock``. The ingest log is rewritten whole (temporary file, fsync, rename), so it is
 never left with half a line; a torn last line left by an older version or another tool is
 dropped, with a warning naming it.
 
@@ -39,7 +41,9 @@ from typing import Any
 
 from toolkit.core.errors import CxtkError, CxtkWarning, StoreBusy, StoreDamaged, reason_of, write_hint
 from toolkit.ingest.damage import _DAMAGED, file_damage
-from toolkit.ingest.layout import JOURNAL, LOCK, LOG, dataset_files
+from toolkit.ingest.delta import LiveFile, applied_seq, is_table, live_files, new_file_name, vacuum
+from toolkit.ingest.delta import commit as commit_table
+from toolkit.ingest.layout import JOURNAL, LOCK, LOG, dataset_files, partition_dir, table_dir
 from toolkit.ingest.schema import Dataset, dataset, polars_schema
 
 
@@ -133,70 +137,126 @@ def write_lock(store_dir: Path, timeout: float | None = None) -> Iterator[None]:
 
 
 @dataclass
+class _MonthPlan:
+    keep_live: bool  # the month's committed files stay (new rows appended); False: they are removed
+    adds: list[str] = field(default_factory=list)  # final paths (relative to store_dir) of staged files
+
+
+@dataclass
 class Transaction:
     """Files to put in place together, and log lines to append, as one atomic change.
 
-    Several files of one ingest may touch the same partition: ``current_files`` and
-    ``current`` give the partition as this transaction left it so far (its staged
-    temporary file, not the committed one), so a later file merges with an earlier one
-    instead of overwriting its staged rows.
+    Data goes in per dataset and month: ``replace`` stages a file that becomes the month's whole
+    content, ``append`` one that joins the month's committed files, ``clear`` empties the month.
+    Staged files get a temporary name (``….parquet.tmp-<txn>-<n>``) beside their final, never reused
+    name. ``month_files`` and ``current_files`` give the dataset as this transaction left it so far
+    (its staged files, not the committed ones they replace), so a later merge in the same transaction
+    builds on an earlier one.
+
+    ``commit`` writes a journal (the renames, each table's adds and removes, the log lines); its
+    rename is the commit point. Then the files are renamed into place, each dataset's Delta commit
+    is made (the moment its readers see the change) and the log is written; ``recover`` redoes what
+    a crash left undone, each Delta commit once.
     """
 
     store_dir: Path
     txn: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     staged: dict[str, str] = field(default_factory=dict)  # final -> temporary, relative to store_dir
-    deletes: list[str] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # temporary files replaced by a later stage
+    months: dict[tuple[str, str | None], _MonthPlan] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
     committed: bool = False  # past the commit point: recovery rolls it forward, abort must not undo it
+    _live: dict[str, list[LiveFile]] = field(default_factory=dict)
+    _datasets: dict[str, Dataset] = field(default_factory=dict)
 
     @property
     def renames(self) -> list[tuple[str, str]]:
         return [(tmp, final) for final, tmp in self.staged.items()]
 
-    def temp_path(self, final: Path) -> Path:
-        """A fresh temporary name for ``final``; it replaces any earlier stage of the same file."""
-        final.parent.mkdir(parents=True, exist_ok=True)
+    def live(self, ds: Dataset) -> list[LiveFile]:
+        """The dataset's committed files (a Delta table's current version)."""
+        if ds.folder not in self._live:
+            base = table_dir(self.store_dir, ds)
+            self._live[ds.folder] = live_files(base) if is_table(base) else []
+            self._datasets[ds.folder] = ds
+        return self._live[ds.folder]
+
+    def _stage(self, ds: Dataset, month: str | None, plan: _MonthPlan) -> Path:
+        folder = partition_dir(self.store_dir, ds, month)
+        folder.mkdir(parents=True, exist_ok=True)
+        n = len(self.staged) + len(self.superseded)
+        final = folder / new_file_name(self.txn, n)
+        tmp = final.with_name(f"{final.name}.tmp-{self.txn}-{n}")
         rel = str(final.relative_to(self.store_dir))
-        tmp = final.with_name(f"{final.name}.tmp-{self.txn}-{len(self.staged) + len(self.superseded)}")
-        if rel in self.staged:
-            self.superseded.append(self.staged[rel])
-        if rel in self.deletes:
-            self.deletes.remove(rel)
         self.staged[rel] = str(tmp.relative_to(self.store_dir))
+        plan.adds.append(rel)
         return tmp
 
-    def delete(self, final: Path) -> None:
-        rel = str(final.relative_to(self.store_dir))
-        if rel in self.staged:
-            self.superseded.append(self.staged.pop(rel))
-        if rel not in self.deletes:
-            self.deletes.append(rel)
+    def _drop_adds(self, plan: _MonthPlan) -> None:
+        for final in plan.adds:
+            self.superseded.append(self.staged.pop(final))
+        plan.adds.clear()
 
-    def current(self, final: Path) -> Path | None:
-        """The file holding ``final``'s rows as this transaction stands (None: no rows)."""
-        rel = str(final.relative_to(self.store_dir))
-        if rel in self.staged:
-            return self.store_dir / self.staged[rel]
-        if rel in self.deletes or not final.is_file():
-            return None
-        return final
+    def replace(self, ds: Dataset, month: str | None) -> Path:
+        """A temporary path for a file that becomes ``month``'s whole content."""
+        self.live(ds)
+        plan = self.months.setdefault((ds.folder, month), _MonthPlan(keep_live=False))
+        self._drop_adds(plan)
+        plan.keep_live = False
+        return self._stage(ds, month, plan)
+
+    def append(self, ds: Dataset, month: str | None) -> Path:
+        """A temporary path for a file of new rows that joins ``month``'s files."""
+        self.live(ds)
+        plan = self.months.setdefault((ds.folder, month), _MonthPlan(keep_live=True))
+        return self._stage(ds, month, plan)
+
+    def clear(self, ds: Dataset, month: str | None) -> None:
+        """``month`` holds no rows any more."""
+        self.live(ds)
+        plan = self.months.setdefault((ds.folder, month), _MonthPlan(keep_live=False))
+        self._drop_adds(plan)
+        plan.keep_live = False
+
+    def month_files(self, ds: Dataset, month: str | None) -> list[Path]:
+        """The files holding ``month``'s rows as this transaction stands."""
+        plan = self.months.get((ds.folder, month))
+        live = [f.path for f in self.live(ds) if f.month == month]
+        if plan is None:
+            return live
+        return [*(live if plan.keep_live else []), *(self.store_dir / self.staged[a] for a in plan.adds)]
 
     def current_files(self, ds: Dataset) -> list[Path]:
         """``dataset_files`` as this transaction stands: staged files replace or add to committed ones."""
-        finals = {str(p.relative_to(self.store_dir)) for p in dataset_files(self.store_dir, ds)}
-        prefix = ds.folder + os.sep
-        finals |= {rel for rel in self.staged if rel.startswith(prefix)}
-        found = [self.current(self.store_dir / rel) for rel in sorted(finals)]
-        return [p for p in found if p is not None]
+        months = {f.month for f in self.live(ds)} | {m for (folder, m) in self.months if folder == ds.folder}
+        return [p for m in sorted(months, key=lambda x: (x is None, x or "")) for p in self.month_files(ds, m)]
+
+    def _table_changes(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for (folder, month), plan in sorted(self.months.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            ds = self._datasets[folder]
+            base = table_dir(self.store_dir, ds)
+            change = out.setdefault(folder, {"dataset": ds.name, "txn": self.txn, "adds": [], "removes": []})
+            for final in plan.adds:
+                change["adds"].append({"path": str((self.store_dir / final).relative_to(base)), "month": month})
+            if not plan.keep_live:
+                change["removes"] += [{"path": f.rel, "month": f.month, "size": f.size}
+                                      for f in self.live(ds) if f.month == month]
+        for folder, change in list(out.items()):
+            if not change["adds"] and not change["removes"]:
+                del out[folder]
+            else:
+                change["seq"] = applied_seq(table_dir(self.store_dir, self._datasets[folder])) + 1
+        return out
 
     def commit(self) -> None:
         self._drop_superseded()
-        if not self.staged and not self.deletes and not self.log:
+        tables = self._table_changes()
+        if not tables and not self.log:
             return
         for tmp, _ in self.renames:
             _fsync_file(self.store_dir / tmp)
-        journal = {"txn": self.txn, "renames": self.renames, "deletes": self.deletes, "log": self.log}
+        journal = {"txn": self.txn, "renames": self.renames, "deletes": [], "tables": tables, "log": self.log}
         tmp_journal = self.store_dir / f"{JOURNAL}.tmp-{self.txn}"
         tmp_journal.write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
         _fsync_file(tmp_journal)
@@ -204,6 +264,9 @@ class Transaction:
         self.committed = True
         _fsync_dir(self.store_dir)
         _apply(self.store_dir, journal)
+        for folder in tables:
+            with contextlib.suppress(Exception):  # housekeeping: a failure here loses nothing
+                vacuum(table_dir(self.store_dir, self._datasets[folder]))
 
     def abort(self) -> None:
         if self.committed:
@@ -225,11 +288,16 @@ def _apply(store_dir: Path, journal: dict[str, Any]) -> None:
         src = store_dir / tmp
         if src.exists():
             os.replace(src, store_dir / final)
-    for rel in journal["deletes"]:
+    for rel in journal["deletes"]:  # journals of the layout before Delta
         with contextlib.suppress(FileNotFoundError):
             (store_dir / rel).unlink()
         with contextlib.suppress(OSError):
             (store_dir / rel).parent.rmdir()
+    if journal["renames"]:
+        for parent in {(store_dir / final).parent for _tmp, final in journal["renames"]}:
+            _fsync_dir(parent)
+    for folder, change in journal.get("tables", {}).items():
+        commit_table(store_dir / folder, dataset(change["dataset"]), change)  # once: a rolled-forward one is skipped
     if journal["log"]:
         log = log_contents(store_dir)
         if journal["txn"] not in {e.get("txn") for e in log.entries}:
