@@ -72,19 +72,20 @@ def read_parquet(path: Path, src: Path) -> RawTable:
 def read_yaml(path: Path, src: Path) -> RawTable:
     """A YAML list of records (``- {action_id: …}``), or a mapping holding one list; ``__line`` is each record's line."""
     import polars as pl
-    import yaml
+
+    from toolkit.core.errors import ConfigError
+    from toolkit.core.yamlio import MAX_YAML_STRING, compose_bounded, construct, read_yaml_text
 
     try:
-        text = src.read_text(encoding="utf-8-sig")
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: YAML files must be UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        # bounded: a file whose aliases expand past the cap, or a huge value, is refused naming the file
+        text = read_yaml_text(src)
+        node = compose_bounded(text, str(path))
+        data = construct(node, str(path))
+    except ConfigError as exc:
+        message = str(exc).replace(str(src), str(path))
+        if "not UTF-8" in message:
+            message = f"{path}: YAML files must be UTF-8 text"
+        raise InputError(message) from None
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         node = node.value[0][1]
         data = next(iter(data.values()))
@@ -93,6 +94,13 @@ def read_yaml(path: Path, src: Path) -> RawTable:
     columns = list(dict.fromkeys(str(k) for r in data for k in r))
     lines = [item.start_mark.line + 1 for item in node.value] if data else []
     rows = {c: [None if r.get(c) is None else _yaml_text(r.get(c)) for r in data] for c in columns}
+    for c, values in rows.items():  # a list or mapping as one value is written out: it stays within the cap
+        long = next((i for i, v in enumerate(values) if v is not None and len(v) > MAX_YAML_STRING), None)
+        if long is not None:
+            raise InputError(
+                f"{path}, line {lines[long]}: field '{c}' is {len(values[long]):,} characters written out; "
+                f"cxtk reads values of at most {MAX_YAML_STRING:,} characters"
+            )
     frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}).with_columns(
         pl.Series(LINE, lines, dtype=pl.Int64)
     )

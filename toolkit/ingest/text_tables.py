@@ -19,6 +19,7 @@ from toolkit.ingest.encodings import (
     complete_lines,
     decode_sample,
     detect_encoding,
+    mixed_utf8_line,
     not_a_table,
     read_sample,
     transcode,
@@ -27,11 +28,18 @@ from toolkit.ingest.rawtable import (
     DELIMITERS,
     HEADER_SEARCH_ROWS,
     LINE,
+    MAX_CELL_BYTES,
     RawTable,
+    RecordLines,
     Scratch,
+    TooLong,
     column_names,
+    field_name,
+    mixed_message,
     pick_header,
     ragged_message,
+    unclosed_message,
+    unclosed_quote,
 )
 
 
@@ -101,6 +109,9 @@ def read_text(
         text = decode_sample(raw, encoding, complete)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        mixed = mixed_utf8_line(raw, complete) if encoding in ("utf-8", "utf-8-sig") else None
+        if mixed:  # mostly UTF-8, one row in another code page: no --encoding reads it whole
+            raise InputError(mixed_message(path, mixed)) from exc
         raise InputError(
             f"{path}: line {line} is not valid {encoding} text — pass --encoding with the file's real "
             "encoding (e.g. utf-8, gb18030, latin-1)"
@@ -111,17 +122,20 @@ def read_text(
     if _control_share(text) > 0.01:
         raise not_a_table(path, "binary data")
 
+    # Lines ended by a bare CR (no LF anywhere in the sample): Polars sees one line, so they are rewritten.
+    cr_lines = "\r" in text and "\n" not in text
     preferred = "\t" if path.name.lower().removesuffix(".gz").endswith((".tsv", ".tab")) else ","
     delimiter = _sniff_delimiter(text, preferred)
     records = split_records(text, delimiter)
     header = _header_record(path, records, header_row, expected_headers)
     columns = column_names(header.cells)
-    _check_widths(path, records, header, len(columns))
+    _check_quotes(path, src, encoding, text, complete, records, header, columns, delimiter)
+    _check_widths(path, records, header, columns)
 
     read_path = src
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding not in ("utf-8", "utf-8-sig") or cr_lines:
         read_path = scratch.file("utf8-" + src.name)
-        transcode(path, src, encoding, read_path)
+        transcode(path, src, encoding, read_path, cr_lines=cr_lines)
 
     frame = pl.scan_csv(
         read_path,
@@ -176,8 +190,53 @@ def _header_record(
     )
 
 
-def _check_widths(path: Path, records: list[Record], header: Record, width: int) -> None:
-    """Ragged rows in the sample fail now; later ones with extra fields fail when Polars reads them."""
+def _check_widths(path: Path, records: list[Record], header: Record, columns: list[str]) -> None:
+    """Ragged rows in the sample fail now; later ones with extra fields fail when Polars reads them.
+
+    A row that spans several lines and has the wrong width is a quote left open: said so, with its field.
+    """
+    width = len(columns)
     for r in records:
         if r.first_line > header.last_line and not r.blank and len(r.cells) != width:
+            if r.last_line > r.first_line:
+                cell = next((i for i, c in enumerate(r.cells) if "\n" in c or "\r" in c), len(r.cells) - 1)
+                raise InputError(unclosed_message(path, r.first_line, field_name(columns, cell), r.last_line))
             raise InputError(ragged_message(path, r.first_line, len(r.cells), width))
+
+
+def _check_quotes(path: Path, src: Path, encoding: str, text: str, complete: bool, records: list[Record],
+                  header: Record, columns: list[str], delimiter: str) -> None:
+    """A quote opened in the sample and never closed is named by its line and field.
+
+    The csv module, like Polars, would take the rest of the file into one cell (Polars then failed with
+    "could not parse"). When the sample ends inside such a cell the file is read on until it closes,
+    for at most ``MAX_CELL_BYTES``.
+    """
+    if not records or records[-1].first_line <= header.last_line:
+        return
+    last = records[-1]
+    lines = io.StringIO(text, newline="").readlines()
+    if not unclosed_quote("".join(lines[last.first_line - 1 : last.last_line]), delimiter):
+        return
+    field = field_name(columns, len(last.cells) - 1)
+    end = "eof" if complete else _quoted_cell_end(src, encoding, delimiter, last.first_line)
+    if end == "eof":
+        raise InputError(unclosed_message(path, last.first_line, field, None))
+    if end == "long":
+        raise InputError(
+            f"{path}: line {last.first_line}: the quote that opens {field} is still open "
+            f"{MAX_CELL_BYTES >> 20} MiB later — an unclosed quote? Close it or export the file again"
+        )
+
+
+def _quoted_cell_end(src: Path, encoding: str, delimiter: str, first_line: int) -> str:
+    """Read on from ``first_line``: "closed", "eof" (the quote never closes) or "long" (past the cap)."""
+    with open(src, encoding=encoding, errors="replace", newline="") as f:
+        for _ in range(first_line - 1):
+            f.readline()
+        lines = RecordLines(f)
+        try:
+            next(csv.reader(lines, delimiter=delimiter, quotechar='"'), None)
+        except TooLong:
+            return "long"
+        return "eof" if unclosed_quote(lines.record(), delimiter) else "closed"

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.core.errors import CxtkError
+from toolkit.core.errors import CxtkError, named_once
 from toolkit.core.periods import Period
 from toolkit.kpis import expr as x
 from toolkit.kpis import fcr
@@ -78,8 +78,8 @@ def compute_kpis(
     import polars as pl
 
     d = config.definitions
-    ids = tuple(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)])
-    by = tuple(by)
+    ids = tuple(dict.fromkeys(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)]))  # once each
+    by = named_once(by, "group by")
     bad = [f for f in by if f not in GROUP_FIELDS]
     if bad:
         raise CxtkError(f"cannot group by {', '.join(bad)}; choose from: {', '.join(GROUP_FIELDS)}")
