@@ -8,7 +8,7 @@ import contextlib
 from pathlib import Path
 
 from toolkit.core.errors import InputError
-from toolkit.ingest.rawtable import CHUNK, SAMPLE_BYTES, mixed_message
+from toolkit.ingest.rawtable import CHUNK, MAX_CELL_BYTES, SAMPLE_BYTES, mixed_message
 
 # Signatures of files people rename to .csv by mistake; said by name, it is a clearer error.
 MAGIC = [
@@ -201,16 +201,39 @@ def transcode(path: Path, src: Path, codec: str, out: Path, *, cr_lines: bool = 
                 break
 
 
-def read_sample(src: Path) -> tuple[bytes, bool]:
-    """The first 64 KB and whether that is the whole file."""
+def read_sample(src: Path, path: Path | None = None) -> tuple[bytes, bool]:
+    """The first 64 KB and whether that is the whole file.
+
+    When the first line is longer than that (a header of thousands of columns, a JSON line with a long
+    text), the sample runs on to its end, for at most ``MAX_CELL_BYTES``: cut inside it, the header
+    was read short and a valid JSON line said to be invalid.
+    """
     with open(src, "rb") as f:
         data = f.read(SAMPLE_BYTES + 1)
-    return data[:SAMPLE_BYTES], len(data) <= SAMPLE_BYTES
+        if len(data) <= SAMPLE_BYTES:
+            return data, True
+        if _line_end(data[:SAMPLE_BYTES]) >= 0:
+            return data[:SAMPLE_BYTES], False
+        while (end := _line_end(data)) < 0:
+            more = f.read(CHUNK)
+            if not more:
+                return data, True
+            data += more
+            if len(data) > MAX_CELL_BYTES:
+                raise InputError(f"{path or src}: line 1 is longer than {MAX_CELL_BYTES >> 20} MiB — not a table, "
+                                 "or an export without line ends")
+        return data[: end + 1], False
+
+
+def _line_end(data: bytes) -> int:
+    """The index of the first LF or CR in ``data``, or -1."""
+    ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+    return min(ends) if ends else -1
 
 
 def complete_lines(text: str, complete: bool) -> str:
-    """Drop the partial last line of a sample cut at 64 KB."""
+    """Drop the partial last line of a sample cut at 64 KB (lines end in LF, CR LF or a bare CR)."""
     if complete:
         return text
-    end = text.rfind("\n")
+    end = max(text.rfind("\n"), text.rfind("\r"))
     return text[: end + 1] if end >= 0 else text

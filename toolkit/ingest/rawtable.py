@@ -107,6 +107,10 @@ class RawTable:
             found = first_broken_record(self.path, src, self.delimiter or ",", self.header_line, self.columns)
             if found:
                 return InputError(found)
+        if self.format == "jsonl":
+            found = first_bad_json_line(self.path, src)
+            if found:
+                return InputError(found)
         return InputError(f"{self.path}: cannot be read as {self.format}: {first}")
 
 
@@ -186,6 +190,18 @@ def column_names(cells: Sequence[str | None]) -> list[str]:
         seen.add(name)
         names.append(name)
     return names
+
+
+def clear_of_line(names: Sequence[str]) -> list[str]:
+    """``names`` with a source column called ``__line`` (cxtk's line number) renamed ``__line_2``, as
+    ``column_names`` does for a text header; Polars refused the file with "duplicate column name"."""
+    out = list(names)
+    if LINE in out:
+        n = 2
+        while f"{LINE}_{n}" in out:
+            n += 1
+        out[out.index(LINE)] = f"{LINE}_{n}"
+    return out
 
 
 def ragged_message(path: Path, line: int, fields: int, width: int) -> str:
@@ -281,6 +297,23 @@ def first_broken_record(path: Path, src: Path, delimiter: str, header_line: int,
                     "— an unclosed quote? Close it or export the file again")
         except csv.Error:
             return None
+    return None
+
+
+def first_bad_json_line(path: Path, src: Path) -> str | None:
+    """The message for the first line of a JSON Lines file Python cannot read; a slow pass for errors only."""
+    import json
+
+    with open(src, encoding="utf-8-sig", errors="replace") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                json.loads(line)
+            except json.JSONDecodeError as exc:
+                return f"{path}: line {n} is not valid JSON ({exc.msg}) — expected one object per line"
+            except RecursionError:
+                return f"{path}: line {n} nests values too deep to read — not an export of records"
     return None
 
 

@@ -19,7 +19,7 @@ from toolkit.ingest.encodings import (
     read_sample,
     transcode,
 )
-from toolkit.ingest.rawtable import LINE, RawTable, Scratch, tidy
+from toolkit.ingest.rawtable import LINE, RawTable, Scratch, clear_of_line, tidy
 
 
 def _as_text(name: str, dtype: Any) -> pl.Expr:
@@ -54,8 +54,9 @@ def read_parquet(path: Path, src: Path) -> RawTable:
         schema = lf.collect_schema()
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{path}: is not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
-    columns = list(schema.names())
-    frame = lf.select(_as_text(c, t).alias(c) for c, t in schema.items()).with_row_index(LINE, offset=1)
+    columns = clear_of_line(schema.names())
+    frame = lf.select(_as_text(c, t).alias(n) for (c, t), n in zip(schema.items(), columns, strict=True))
+    frame = frame.with_row_index(LINE, offset=1)
     return RawTable(
         path=path,
         frame=tidy(frame, columns),
@@ -91,9 +92,10 @@ def read_yaml(path: Path, src: Path) -> RawTable:
         data = next(iter(data.values()))
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise InputError(f"{path}: expected a YAML list of records (- action_id: …), one per row")
-    columns = list(dict.fromkeys(str(k) for r in data for k in r))
+    keys = list(dict.fromkeys(str(k) for r in data for k in r))
+    columns = clear_of_line(keys)
     lines = [item.start_mark.line + 1 for item in node.value] if data else []
-    rows = {c: [None if r.get(c) is None else _yaml_text(r.get(c)) for r in data] for c in columns}
+    rows = {c: [None if r.get(k) is None else _yaml_text(r.get(k)) for r in data] for k, c in zip(keys, columns, strict=True)}
     for c, values in rows.items():  # a list or mapping as one value is written out: it stays within the cap
         long = next((i for i, v in enumerate(values) if v is not None and len(v) > MAX_YAML_STRING), None)
         if long is not None:
@@ -117,7 +119,7 @@ def _yaml_text(value: object) -> str:
 def read_jsonl(path: Path, src: Path, scratch: Scratch, encoding: str | None) -> RawTable:
     import polars as pl
 
-    raw, complete = read_sample(src)
+    raw, complete = read_sample(src, path)
     if not raw:
         raise InputError(f"{path}: the file is empty (0 bytes)")
     if encoding is None:
@@ -137,6 +139,8 @@ def read_jsonl(path: Path, src: Path, scratch: Scratch, encoding: str | None) ->
             raise InputError(
                 f"{path}: line {n} is not valid JSON ({exc.msg}) — expected one object per line"
             ) from exc
+        except RecursionError:
+            raise InputError(f"{path}: line {n} nests values too deep to read — not an export of records") from None
         if not isinstance(obj, dict):
             raise InputError(f"{path}: line {n} is not a JSON object — expected one object per line")
         keys.update(dict.fromkeys(obj))
@@ -146,11 +150,12 @@ def read_jsonl(path: Path, src: Path, scratch: Scratch, encoding: str | None) ->
     if encoding not in ("utf-8", "utf-8-sig"):
         read_path = scratch.file("utf8-" + src.name)
         transcode(path, src, encoding, read_path)
-    columns = list(keys)
+    columns = clear_of_line(list(keys))
+    row = LINE + "__row"  # not LINE itself: the file may have a key of that name
     frame = pl.scan_ndjson(
         literal_path(read_path),  # scan_ndjson has no glob=False
-        schema=dict.fromkeys(columns, pl.String), row_index_name=LINE, row_index_offset=1
-    )
+        schema=dict.fromkeys(keys, pl.String), row_index_name=row, row_index_offset=1
+    ).rename({**dict(zip(keys, columns, strict=True)), row: LINE})
     return RawTable(
         path=path,
         frame=tidy(frame, columns),

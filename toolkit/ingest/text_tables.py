@@ -97,7 +97,7 @@ def read_text(
 ) -> RawTable:
     import polars as pl
 
-    raw, complete = read_sample(src)
+    raw, complete = read_sample(src, path)
     if not raw:
         raise InputError(f"{path}: the file is empty (0 bytes)")
     if encoding is None:
@@ -122,8 +122,9 @@ def read_text(
     if _control_share(text) > 0.01:
         raise not_a_table(path, "binary data")
 
-    # Lines ended by a bare CR (no LF anywhere in the sample): Polars sees one line, so they are rewritten.
-    cr_lines = "\r" in text and "\n" not in text
+    # Lines ended mostly by a bare CR (classic Mac, some exporters): Polars reads only LF as a line end and
+    # read such a file as 0 rows, or as one row, so they are rewritten.
+    cr_lines = text.count("\r") - text.count("\r\n") > text.count("\n")
     preferred = "\t" if path.name.lower().removesuffix(".gz").endswith((".tsv", ".tab")) else ","
     delimiter = _sniff_delimiter(text, preferred)
     records = split_records(text, delimiter)
@@ -147,6 +148,9 @@ def read_text(
         row_index_name=LINE,
         row_index_offset=header.last_line + 1,
         raise_if_empty=False,
+        # a blank line just below the header made Polars see one column and refuse the file; such a line is
+        # read as a row of nulls (skipped as blank), a short row as one whose last cells are empty
+        missing_columns="insert",
         glob=False,  # a file named 'calls[1].csv' is that file, never a pattern
     )
     return RawTable(
