@@ -40,6 +40,9 @@ CHUNK = 1 << 20
 #: No line of an expanded archive, and no quoted cell of a text export, is read past this.
 MAX_CELL_BYTES = 8 << 20
 
+# the csv module's own limit (128 KB a field) would raise where cxtk's, above, is meant to decide
+csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_CELL_BYTES))
+
 
 @dataclass
 class RawTable:

@@ -131,7 +131,7 @@ def read_text(
     header = _header_record(path, records, header_row, expected_headers)
     columns = column_names(header.cells)
     _check_quotes(path, src, encoding, text, complete, records, header, columns, delimiter)
-    _check_widths(path, records, header, columns)
+    _check_widths(path, records, header, columns, delimiter)
 
     read_path = src
     if encoding not in ("utf-8", "utf-8-sig") or cr_lines:
@@ -194,18 +194,32 @@ def _header_record(
     )
 
 
-def _check_widths(path: Path, records: list[Record], header: Record, columns: list[str]) -> None:
+def _check_widths(path: Path, records: list[Record], header: Record, columns: list[str], delimiter: str) -> None:
     """Ragged rows in the sample fail now; later ones with extra fields fail when Polars reads them.
 
     A row that spans several lines and has the wrong width is a quote left open: said so, with its field.
     """
     width = len(columns)
     for r in records:
-        if r.first_line > header.last_line and not r.blank and len(r.cells) != width:
-            if r.last_line > r.first_line:
-                cell = next((i for i, c in enumerate(r.cells) if "\n" in c or "\r" in c), len(r.cells) - 1)
-                raise InputError(unclosed_message(path, r.first_line, field_name(columns, cell), r.last_line))
+        if r.first_line <= header.last_line or r.blank:
+            continue
+        if r.last_line > r.first_line and (len(r.cells) != width or _swallows_rows(r, width, delimiter)):
+            cell = next((i for i, c in enumerate(r.cells) if "\n" in c or "\r" in c), len(r.cells) - 1)
+            raise InputError(unclosed_message(path, r.first_line, field_name(columns, cell), r.last_line))
+        if len(r.cells) != width:
             raise InputError(ragged_message(path, r.first_line, len(r.cells), width))
+
+
+def _swallows_rows(record: Record, width: int, delimiter: str) -> bool:
+    """A cell across lines holding a whole line with a row's worth of delimiters: a quote left open took rows
+    of the table into one cell (the parse has the right width again once a stray quote closes it)."""
+    if width < 3:
+        return False
+    for cell in record.cells:
+        inner = cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:-1]  # whole lines inside the cell
+        if any(line.count(delimiter) >= width - 1 for line in inner):
+            return True
+    return False
 
 
 def _check_quotes(path: Path, src: Path, encoding: str, text: str, complete: bool, records: list[Record],
