@@ -8,7 +8,8 @@ starts by removing the folders whose lock nobody holds: what a dead run left is 
 ``cxtk`` command, and a folder in use by a live run is never touched.
 
 The folder is created as ``tmp-…``, locked, then renamed to ``run-…``: a ``run-`` folder is
-always locked while its run lives. The root is made private (mode 0700) and must be a real
+always locked while its run lives (without fcntl, on Windows, a folder is taken as abandoned after a
+day). The root is made private (mode 0700) and must be a real
 folder owned by this user, not a symlink planted by someone else.
 """
 
@@ -57,7 +58,7 @@ def _try_lock(handle: IO[str]) -> bool:
     """An exclusive, non-blocking lock on ``handle``; True when taken (always, without fcntl)."""
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows: a folder in use cannot be removed anyway
+    except ImportError:  # pragma: no cover - Windows: _abandoned goes by age instead
         return True
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -66,8 +67,19 @@ def _try_lock(handle: IO[str]) -> bool:
     return True
 
 
+#: Without ``fcntl`` (Windows) a lock cannot be tested: a run folder is taken as abandoned once this old.
+STALE_UNLOCKABLE_SECONDS = 24 * 3600
+
+
 def _abandoned(folder: Path) -> bool:
     """True when no live run holds ``folder``'s lock."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:  # pragma: no cover - Windows
+        try:
+            return time.time() - folder.stat().st_mtime > STALE_UNLOCKABLE_SECONDS
+        except OSError:
+            return False
     try:
         with open(folder / ".lock", "a", encoding="utf-8") as handle:
             return _try_lock(handle)  # closing the file releases the lock again
