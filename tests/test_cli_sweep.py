@@ -224,7 +224,7 @@ def test_unreadable_export(workspace, cli, monkeypatch):
     # where the reader first opens the file; was: PermissionError traceback for a non-root user
     import toolkit.ingest.text_tables
 
-    def refuse(src):
+    def refuse(src, *_):
         raise PermissionError(13, "Permission denied", str(src))
 
     monkeypatch.setattr(toolkit.ingest.text_tables, "read_sample", refuse)

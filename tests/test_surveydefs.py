@@ -127,7 +127,7 @@ def test_workspace_definition_with_10_point_csat_overrides_and_rescales(tmp_path
             "  - {id: b, score: csat, headers: [score]}\n",
             r"x\.yaml:3: .*'questions': header 'score' is listed for both 'a' and 'b'",
         ),
-        ("kind: survey\nname: [x\n", r"x\.yaml: not valid YAML"),
+        ("kind: survey\nname: [x\n", r"x\.yaml, line 3: invalid YAML"),
     ],
 )
 def test_bad_definition_names_file_line_and_key(tmp_path, text, message):

@@ -232,7 +232,10 @@ def _vertical(frames, period, base, against, by, kpis, config) -> CompareResult:
     then = _kpis(frames, base, by, kpis, config)
     s_now = survey_stats(frames.get("surveys"), frames.get("interactions"), period, by=by, config=config)
     s_then = survey_stats(frames.get("surveys"), frames.get("interactions"), base, by=by, config=config)
-    then_by_key = {tuple(g.keys.get(b) for b in by): g for g in then.groups}
+    # A baseline period without any data is absent, not zero: 25,485 contacts against an empty
+    # last year is no change of +25,485 (its counts would otherwise read 0).
+    absent = not _has_data(then)
+    then_by_key = {} if absent else {tuple(g.keys.get(b) for b in by): g for g in then.groups}
     groups = []
     for g in now.groups:
         key = tuple(g.keys.get(b) for b in by)
@@ -242,7 +245,13 @@ def _vertical(frames, period, base, against, by, kpis, config) -> CompareResult:
             b = old.kpis[k].value if old is not None and k in old.kpis else None
             changes[k] = _with_test(k, change_of(k, v.value, b), s_then.get(key), s_now.get(key))
         groups.append(CompareGroup(dict(g.keys), changes))
-    return CompareResult(period, against, base.to_dict(), groups)
+    notes = [f"no data for {base.label} in the store: there is no baseline, so no change is shown"] if absent else []
+    return CompareResult(period, against, base.to_dict(), groups, notes)
+
+
+def _has_data(result: KpiResult) -> bool:
+    """Whether any group of ``result`` rests on a contact, response or review."""
+    return any(g.n for g in result.groups)
 
 
 def _slope(values: Sequence[float | None]) -> tuple[float | None, int]:
@@ -268,6 +277,8 @@ def _trend(frames, period, by, kpis, config) -> CompareResult:
             for k in g.kpis:
                 series.setdefault(key, {}).setdefault(k, [None] * len(window))
     for i, r in enumerate(results):
+        if not _has_data(r):
+            continue  # a period without data has no values (its counts are not 0)
         for g in r.groups:
             key = tuple(g.keys.get(b) for b in by)
             for k, v in g.kpis.items():

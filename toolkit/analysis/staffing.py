@@ -8,7 +8,11 @@ Traffic A = λ·AHT Erlangs; with N agents (N > A):
     occupancy = A / N
 
 Everything is computed in log space (``lgamma`` and ``logsumexp``), so a
-centre with hundreds or thousands of agents does not overflow. ``agents_needed``
+centre with hundreds or thousands of agents does not overflow. The work and
+memory grow with the number of agents, so the inputs are bounded: at most
+``MAX_TRAFFIC_ERLANGS`` (100,000) Erlangs of traffic and ``MAX_AGENTS``
+(1,000,000) agents — far beyond any one queue; ``--volume 1e12`` once asked
+for an array of 10¹¹ numbers and died out of memory. ``agents_needed``
 finds the smallest N meeting the service-level target (and an occupancy cap),
 and ``positions`` converts agents into rostered heads: ⌈N / (1 − shrinkage)⌉.
 
@@ -60,6 +64,9 @@ class ErlangResult:
     positions: int
 
 
+MAX_TRAFFIC_ERLANGS = 100_000
+MAX_AGENTS = 1_000_000
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -82,6 +89,20 @@ def _check_workload(volume: float, interval_s: float, aht_s: float) -> None:
         f"interval must be greater than 0 seconds (e.g. 1800 for 30 min), got {interval_s}.",
     )
     _require(_finite(aht_s) and aht_s > 0, f"aht must be greater than 0 seconds, got {aht_s}.")
+    traffic = traffic_erlangs(volume, interval_s, aht_s)
+    _require(
+        traffic <= MAX_TRAFFIC_ERLANGS,
+        f"the workload is {traffic:,.6g} Erlangs (volume {volume:g} per {interval_s:g} s × AHT {aht_s:g} s); "
+        f"Erlang C here sizes at most {MAX_TRAFFIC_ERLANGS:,} Erlangs, far more than one queue carries — "
+        "check the volume, interval and AHT (or split the queue).",
+    )
+
+
+def _check_agents(agents: int) -> None:
+    _require(
+        isinstance(agents, int) and not isinstance(agents, bool) and 1 <= agents <= MAX_AGENTS,
+        f"agents must be a whole number of 1 or more (at most {MAX_AGENTS:,}), got {agents}.",
+    )
 
 
 def _check_threshold(threshold_s: float) -> None:
@@ -134,6 +155,7 @@ def erlang_c(traffic: float, agents: int) -> float:
         return 0.0
     if agents <= traffic:
         return 1.0
+    _check_agents(agents)  # the sums below hold one number per agent
     import numpy as np
     from scipy.special import gammaln, logsumexp
 
@@ -210,10 +232,7 @@ def evaluate(
     _check_workload(volume, interval_s, aht_s)
     _check_threshold(threshold_s)
     _check_shrinkage(shrinkage)
-    _require(
-        isinstance(agents, int) and not isinstance(agents, bool) and agents >= 1,
-        f"agents must be a whole number of 1 or more, got {agents}.",
-    )
+    _check_agents(agents)
     return _result(traffic_erlangs(volume, interval_s, aht_s), agents, aht_s, threshold_s, shrinkage)
 
 

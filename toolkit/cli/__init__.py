@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     Usage errors are Typer's own (exit 2); ``--verbose`` or ``CXTK_DEBUG=1`` shows tracebacks.
     A ``CxtkWarning`` from the library is one ``warning: …`` line on stderr.
     """
+    from toolkit.core.scratch import sweep
+
+    sweep()  # what a killed run left in the scratch folder goes now, not when a read next needs it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", CxtkWarning)

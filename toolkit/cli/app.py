@@ -31,6 +31,19 @@ app.add_typer(report_app, name="report")
 app.add_typer(store_app, name="store")
 
 
+def names_once(value: str | None) -> str | None:
+    """Callback of a comma-separated option (``--by``, ``--kpi``, ``--stratify``): a name given twice is a
+    usage error (exit 2) before anything is read; ``--by team,team`` once raised Polars' DuplicateError."""
+    if value is None:
+        return None
+    seen: set[str] = set()
+    for name in (p.strip() for p in value.split(",")):
+        if name and name in seen:
+            raise typer.BadParameter(f"'{name}' is given twice in '{value}'; name each one once")
+        seen.add(name)
+    return value
+
+
 @dataclass
 class Globals:
     config: Path | None = None

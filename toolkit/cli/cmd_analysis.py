@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.app import app, state
+from toolkit.cli.app import app, names_once, state
 
 DATASET_NAMES = ("interactions", "surveys", "qa", "agent-status")
 
@@ -56,9 +56,9 @@ def compare_cmd(
         typer.Option("--against", callback=_against, help="previous, last-year, trend, benchmark[:NAME] or teams."),
     ] = "previous",
     by: Annotated[
-        str | None, typer.Option("--by", help="Group by fields, comma-separated (team, queue, channel, …).")
+        str | None, typer.Option("--by", callback=names_once, help="Group by fields, comma-separated (team, queue, channel, …).")
     ] = None,
-    kpis: Annotated[str | None, typer.Option("--kpi", help="KPI ids, comma-separated (default: all).")] = None,
+    kpis: Annotated[str | None, typer.Option("--kpi", callback=names_once, help="KPI ids, comma-separated (default: all).")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Compare a period's KPIs with the previous period, last year, the trend, a benchmark, or across teams.

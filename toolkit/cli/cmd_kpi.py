@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.app import app, state
+from toolkit.cli.app import app, names_once, state
 
 
 class KpiFormat(enum.StrEnum):
@@ -32,12 +32,13 @@ def kpi(
         str | None,
         typer.Option(
             "--by",
+            callback=names_once,
             help="Group by fields, comma-separated: team, agent_id, channel, queue, topic, month, day, hour.",
         ),
     ] = None,
     kpis: Annotated[
         str | None,
-        typer.Option("--kpi", help="KPI ids, comma-separated (default: all), e.g. asa_s,fcr_rate."),
+        typer.Option("--kpi", callback=names_once, help="KPI ids, comma-separated (default: all), e.g. asa_s,fcr_rate."),
     ] = None,
     fmt: Annotated[
         KpiFormat, typer.Option("--format", help="table (for reading) or data: json, csv, xlsx, parquet.")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.app import qa_app, state
+from toolkit.cli.app import names_once, qa_app, state
 
 
 class Format(enum.StrEnum):
@@ -28,7 +28,7 @@ def sample_cmd(
     rate: Annotated[float | None, typer.Option("--rate", help="Share of contacts to draw, e.g. 0.02.")] = None,
     size: Annotated[int | None, typer.Option("--size", help="Number of contacts to draw at random.")] = None,
     stratify: Annotated[
-        str, typer.Option("--stratify", help="Fields to stratify by, comma-separated (e.g. team,channel).")
+        str, typer.Option("--stratify", callback=names_once, help="Fields to stratify by, comma-separated (e.g. team,channel).")
     ] = "team",
     include_complaints: Annotated[
         bool,
@@ -71,7 +71,7 @@ def sample_cmd(
 @qa_app.command("summary")
 def summary_cmd(
     period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q3, 2026-W41, 2026 or a day range.")],
-    by: Annotated[str | None, typer.Option("--by", help="Group by fields, e.g. team or agent_id.")] = None,
+    by: Annotated[str | None, typer.Option("--by", callback=names_once, help="Group by fields, e.g. team or agent_id.")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
 ) -> None:
     """Rubric scores by area and agent, pass rate, problems by category and severity, critical per 100.

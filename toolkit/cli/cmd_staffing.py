@@ -83,6 +83,7 @@ def erlang(
 
     Example: cxtk staffing erlang --volume 100 --interval-min 30 --aht 180 --target-sl 80 --threshold 20 --shrinkage 30
     → 10 Erlangs, 14 agents (SL 88.8 %, ASA 7.8 s), 20 rostered positions.
+    Sizes workloads of up to 100,000 Erlangs, and up to 1,000,000 agents.
     """
     from toolkit.analysis import staffing
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.app import state, survey_app
+from toolkit.cli.app import names_once, state, survey_app
 
 PeriodOption = Annotated[
     str, typer.Option("--period", help="2026-10, 2026-Q3, 2026-W41, 2026 or 2026-10-01..2026-10-15.")
@@ -58,7 +58,7 @@ def summary(
     by: Annotated[
         str | None,
         typer.Option(
-            "--by", help="Group by fields, comma-separated: team, agent_id, channel, queue, topic, month."
+            "--by", callback=names_once, help="Group by fields, comma-separated: team, agent_id, channel, queue, topic, month."
         ),
     ] = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", help="table (for reading) or json.")] = (

@@ -222,6 +222,11 @@ def resolve_config(explicit: Path | None = None, *, required: bool = True) -> Co
         return None
     if path.is_dir():
         raise ConfigError(f"{path}: is a folder; pass the config file itself, e.g. --config {path / 'cxtk.yaml'}")
-    if not path.is_file():
+    if not path.exists():
         raise ConfigError(f"{path}: config file not found; check the --config path")
+    from toolkit.core.safety import regular_file_problem
+
+    problem = regular_file_problem(path)  # a FIFO would make cxtk wait forever
+    if problem:
+        raise ConfigError(f"{path}: {problem.replace('the export', 'the config')}")
     return load_config(path)

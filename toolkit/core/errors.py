@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +27,16 @@ class StoreBusy(CxtkError):
 
 class StoreDamaged(CxtkError):
     """A file of the store is not a readable partition (truncated, foreign): it names the file."""
+
+
+def named_once(names: Iterable[str], what: str) -> tuple[str, ...]:
+    """``names`` as a tuple; one given twice is a ``CxtkError`` (``group by team, team`` would make two
+    columns of one name, which Polars refuses with a traceback)."""
+    out = tuple(names)
+    repeated = next((n for i, n in enumerate(out) if n in out[:i]), None)
+    if repeated is not None:
+        raise CxtkError(f"'{repeated}' is given twice to {what}; name each field once")
+    return out
 
 
 class CxtkWarning(UserWarning):

@@ -47,6 +47,34 @@ def literal_path(path: Any) -> str:
     return glob.escape(str(path))
 
 
+def regular_file_problem(path: Any) -> str | None:
+    """Why ``path`` cannot be read as an input file (missing, a folder, a pipe, a device), or None.
+
+    A FIFO given as an input made cxtk wait forever for a writer; a device never ends. Only
+    regular files (or links to them) are read.
+    """
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except NotADirectoryError:
+        return "file not found (a part of the path is a file, not a folder)"
+    except PermissionError:
+        return "cannot be read (permission denied); check the file's permissions"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"is {kind}, not a file: save the export to a file and give that"
+
+
 # -- text that cannot break a renderer or a terminal ------------------------------------------
 #
 # Data is printed to terminals and drawn into charts. A C0/C1 control character made vl-convert

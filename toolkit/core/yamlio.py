@@ -1,12 +1,24 @@
-"""Safe YAML loading that remembers the line of every key, for error messages.
+"""Safe, bounded YAML loading that remembers the line of every key, for error messages.
 
 ``load_yaml(path)`` returns the data and a ``Lines`` lookup so that a validation
 error on ``targets.asa_s.weight`` can say "cxtk.yaml, line 27".
+
+Every YAML file cxtk reads (cxtk.yaml, mappings, survey definitions, themes, the QA
+rubric, the playbook, an actions list) goes through here, and is bounded before it is
+built: a 361-byte file of nested aliases ("billion laughs") once took 4 s and 1.2 GB,
+and an 867-byte actions file stored a 312 MB title. The parser's events are counted
+first, in one streaming pass, and the file is refused with one line naming it when
+
+- it is larger than ``MAX_YAML_BYTES`` (16 MiB),
+- it holds more than ``MAX_YAML_NODES`` (250,000) values once aliases are expanded,
+- one string is longer than ``MAX_YAML_STRING`` (65,536) characters, or
+- it nests more than ``MAX_YAML_DEPTH`` (64) levels deep (aliases included).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +26,11 @@ from typing import Any
 import yaml
 
 from toolkit.core.errors import ConfigError
+
+MAX_YAML_BYTES = 16 << 20
+MAX_YAML_NODES = 250_000
+MAX_YAML_STRING = 65_536
+MAX_YAML_DEPTH = 64
 
 
 @dataclass
@@ -36,7 +53,7 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> None:
     lines.by_path.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = key_node.value
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else key_node.tag  # a complex key
             lines.by_path[path + (key,)] = key_node.start_mark.line + 1
             _walk(value_node, path + (key,), lines)
     elif isinstance(node, yaml.SequenceNode):
@@ -44,35 +61,145 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> None:
             _walk(item, path + (i,), lines)
 
 
-def load_yaml_text(text: str, source: str) -> tuple[Any, Lines]:
-    """Parse YAML text with the safe loader; a syntax error names the source and line."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+def _loader() -> Any:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+
+
+def check_bounds(text: str, source: str) -> None:
+    """Refuse a document that would be too large once built, from its parser events alone.
+
+    Aliases are counted at the size of what they repeat, so ``[*a, *a, …]`` nine deep is
+    seen for the 387 million values it stands for after reading a few hundred bytes.
+    """
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, levels) it expands to
+    stack: list[tuple[int, str | None, list[int]]] = []  # open collections: (values before, anchor, [deepest])
+    total = aliased = 0
+    for event in yaml.parse(text, Loader=_loader()):
+        depth = len(stack)
+        if isinstance(event, yaml.AliasEvent):
+            values, levels = anchors.get(event.anchor or "", (1, 1))
+            total += values
+            aliased += values
+            reach = depth + levels
+        elif isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > MAX_YAML_STRING:
+                raise ConfigError(
+                    f"{source}, line {event.start_mark.line + 1}: a value of {len(event.value):,} characters; "
+                    f"cxtk reads YAML values of at most {MAX_YAML_STRING:,} characters"
+                )
+            total += 1
+            reach = depth + 1
+            if event.anchor:
+                anchors[event.anchor] = (1, 1)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            total += 1
+            stack.append((total - 1, event.anchor, [depth + 1]))
+            reach = depth + 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            before, anchor, deepest = stack.pop()
+            if anchor:
+                anchors[anchor] = (total - before, deepest[0] - depth)
+            if stack:
+                stack[-1][2][0] = max(stack[-1][2][0], deepest[0])
+            continue
+        else:
+            continue
+        if stack:
+            stack[-1][2][0] = max(stack[-1][2][0], reach)
+        line = event.start_mark.line + 1
+        if reach > MAX_YAML_DEPTH:
+            raise ConfigError(f"{source}, line {line}: nested more than {MAX_YAML_DEPTH} levels deep"
+                              + (" once its aliases are expanded" if isinstance(event, yaml.AliasEvent) else "")
+                              + "; cxtk does not read YAML that deep")
+        if total > MAX_YAML_NODES:
+            if aliased:
+                raise ConfigError(
+                    f"{source}, line {line}: its aliases (*name) expand it to more than {MAX_YAML_NODES:,} values "
+                    "(an alias bomb?); write the values out, or repeat fewer of them"
+                )
+            raise ConfigError(
+                f"{source}: holds more than {MAX_YAML_NODES:,} values, more than cxtk reads from one YAML file; "
+                "give long lists as CSV"
+            )
+
+
+def compose_bounded(text: str, source: str) -> Any:
+    """The node tree of a bounded document (``check_bounds``); a syntax error names the source and line."""
+    with _yaml_errors(source):
+        check_bounds(text, source)
+        return yaml.compose(text, Loader=_loader())
+
+
+def construct(node: Any, source: str) -> Any:
+    """The Python data of a node tree (safe tags only: a ``!!python/…`` tag is refused)."""
+    if node is None:
+        return None
+    loader = _loader()("")
     try:
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
+        with _yaml_errors(source):
+            return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+@contextmanager
+def _yaml_errors(source: str) -> Iterator[None]:
+    """A YAML error inside becomes a one-line ``ConfigError`` naming the source (and line)."""
+    try:
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f", line {mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{source}{where}: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: invalid YAML: {exc}") from None
+
+
+def load_yaml_text(text: str, source: str) -> tuple[Any, Lines]:
+    """Parse YAML text with the safe loader, bounded; a syntax error names the source and line."""
+    node = compose_bounded(text, source)
+    data = construct(node, source)
     lines = Lines()
     if node is not None:
         _walk(node, (), lines)
     return data, lines
 
 
-def load_yaml(path: Path) -> tuple[Any, Lines]:
-    """Read a YAML file (UTF-8, with or without BOM)."""
+def read_yaml_text(path: Path, encoding: str = "utf-8-sig") -> str:
+    """The text of a YAML file: a regular file of at most ``MAX_YAML_BYTES``, UTF-8 (BOM or not)."""
+    import os
+    import stat
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, device or socket)"
+            raise ConfigError(f"{path}: is {what}; give a YAML file")
+        if info.st_size > MAX_YAML_BYTES:
+            raise ConfigError(
+                f"{path}: {info.st_size / (1 << 20):,.1f} MiB; cxtk reads YAML files of at most "
+                f"{MAX_YAML_BYTES >> 20} MiB (give long lists as CSV)"
+            )
+        return path.read_text(encoding=encoding)
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except PermissionError:
         raise ConfigError(f"{path}: cannot be read (permission denied); check the file's permissions") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save the YAML file as UTF-8") from None
-    return load_yaml_text(text, str(path))
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give a YAML file") from None
+
+
+def load_yaml(path: Path) -> tuple[Any, Lines]:
+    """Read a YAML file (UTF-8, with or without BOM), bounded."""
+    return load_yaml_text(read_yaml_text(path), str(path))
+
+
+def safe_load(path: Path) -> Any:
+    """The data of a YAML file, read as ``load_yaml`` does (bounded, safe tags only), without the lines."""
+    text = read_yaml_text(Path(path))
+    return construct(compose_bounded(text, str(path)), str(path))
 
 
 def validation_message(source: str, exc: Any, lines: Lines, model: Any = None) -> str:

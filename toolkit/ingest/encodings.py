@@ -8,7 +8,7 @@ import contextlib
 from pathlib import Path
 
 from toolkit.core.errors import InputError
-from toolkit.ingest.rawtable import CHUNK, SAMPLE_BYTES
+from toolkit.ingest.rawtable import CHUNK, MAX_CELL_BYTES, SAMPLE_BYTES, mixed_message
 
 # Signatures of files people rename to .csv by mistake; said by name, it is a clearer error.
 MAGIC = [
@@ -106,6 +106,9 @@ def detect_encoding(path: Path, sample: bytes, complete: bool) -> str:
     with contextlib.suppress(UnicodeDecodeError):
         decode_sample(sample, "utf-8", complete)
         return "utf-8"
+    mixed = mixed_utf8_line(sample, complete)
+    if mixed:  # never guess one code page for the whole: the UTF-8 lines would become mojibake
+        raise InputError(mixed_message(path, mixed))
     gb_text: str | None = None
     with contextlib.suppress(UnicodeDecodeError):
         gb_text = decode_sample(sample, "gb18030", complete)
@@ -119,6 +122,29 @@ def detect_encoding(path: Path, sample: bytes, complete: bool) -> str:
     raise InputError(
         f"{path}: is not a table: binary data or text in an unknown encoding — pass --encoding if it is text"
     )
+
+
+def mixed_utf8_line(sample: bytes, complete: bool) -> int | None:
+    """The first line that is not UTF-8 when most of the sample's non-ASCII text is (a UTF-8 file with a GBK or
+    Latin-1 row pasted in); None when the non-UTF-8 lines carry at least as much of it (a file in one code page,
+    a few of whose lines happen to be valid UTF-8).
+    """
+    lines = sample.split(b"\n")
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut inside a character
+    good = bad = 0
+    first: int | None = None
+    for n, line in enumerate(lines, start=1):
+        wide = sum(1 for b in line if b > 0x7F)
+        if not wide:
+            continue
+        try:
+            line.decode("utf-8")
+            good += wide
+        except UnicodeDecodeError:
+            bad += wide
+            first = first or n
+    return first if first is not None and good > bad else None
 
 
 def _charset_normalizer_guess(sample: bytes, complete: bool) -> str | None:
@@ -142,21 +168,31 @@ def _charset_normalizer_guess(sample: bytes, complete: bool) -> str | None:
     return FRIENDLY_CODEC.get(name, name)
 
 
-def transcode(path: Path, src: Path, codec: str, out: Path) -> None:
-    """Stream ``src`` to UTF-8 in 1 MB chunks; any undecodable byte is an error, never replaced."""
+def transcode(path: Path, src: Path, codec: str, out: Path, *, cr_lines: bool = False) -> None:
+    """Stream ``src`` to UTF-8 in 1 MB chunks; any undecodable byte is an error, never replaced.
+
+    ``cr_lines``: the file ends its lines with a bare CR (classic Mac OS, some exporters); they are
+    written as LF, which is what Polars reads as a line end (it read such a file as 0 rows).
+    """
     decoder = codecs.getincrementaldecoder(codec)("strict")
     lines = 0
+    held = ""  # a CR at a chunk's end: its LF may open the next chunk
     with open(src, "rb") as fin, open(out, "w", encoding="utf-8", newline="") as fout:
         while True:
             chunk = fin.read(CHUNK)
             try:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
-                line = lines + 1 + chunk[: exc.start].count(b"\n")
+                ends = chunk[: exc.start]
+                line = lines + 1 + (ends.count(b"\r") - ends.count(b"\r\n") if cr_lines else 0) + ends.count(b"\n")
                 raise InputError(
                     f"{path}: line {line} is not valid {codec} text — pass --encoding with the file's "
                     "real encoding (e.g. utf-8, gb18030, latin-1)"
                 ) from exc
+            if cr_lines:
+                text = held + text
+                held = "\r" if chunk and text.endswith("\r") else ""
+                text = (text[:-1] if held else text).replace("\r\n", "\n").replace("\r", "\n")
             if text:
                 # A BOM decoded by a BOM-less codec would otherwise glue itself to the first header.
                 fout.write(text.lstrip("\ufeff") if lines == 0 and fout.tell() == 0 else text)
@@ -165,16 +201,39 @@ def transcode(path: Path, src: Path, codec: str, out: Path) -> None:
                 break
 
 
-def read_sample(src: Path) -> tuple[bytes, bool]:
-    """The first 64 KB and whether that is the whole file."""
+def read_sample(src: Path, path: Path | None = None) -> tuple[bytes, bool]:
+    """The first 64 KB and whether that is the whole file.
+
+    When the first line is longer than that (a header of thousands of columns, a JSON line with a long
+    text), the sample runs on to its end, for at most ``MAX_CELL_BYTES``: cut inside it, the header
+    was read short and a valid JSON line said to be invalid.
+    """
     with open(src, "rb") as f:
         data = f.read(SAMPLE_BYTES + 1)
-    return data[:SAMPLE_BYTES], len(data) <= SAMPLE_BYTES
+        if len(data) <= SAMPLE_BYTES:
+            return data, True
+        if _line_end(data[:SAMPLE_BYTES]) >= 0:
+            return data[:SAMPLE_BYTES], False
+        while (end := _line_end(data)) < 0:
+            more = f.read(CHUNK)
+            if not more:
+                return data, True
+            data += more
+            if len(data) > MAX_CELL_BYTES:
+                raise InputError(f"{path or src}: line 1 is longer than {MAX_CELL_BYTES >> 20} MiB — not a table, "
+                                 "or an export without line ends")
+        return data[: end + 1], False
+
+
+def _line_end(data: bytes) -> int:
+    """The index of the first LF or CR in ``data``, or -1."""
+    ends = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+    return min(ends) if ends else -1
 
 
 def complete_lines(text: str, complete: bool) -> str:
-    """Drop the partial last line of a sample cut at 64 KB."""
+    """Drop the partial last line of a sample cut at 64 KB (lines end in LF, CR LF or a bare CR)."""
     if complete:
         return text
-    end = text.rfind("\n")
+    end = max(text.rfind("\n"), text.rfind("\r"))
     return text[: end + 1] if end >= 0 else text

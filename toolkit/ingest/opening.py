@@ -115,8 +115,9 @@ def load_file(path: Path, dataset_name: str = "interactions", mapping: str | Pat
     raw, m = open_export(Path(path), ds, chosen, config, None, None)
     try:
         zone = tz or (config.timezone if config is not None else "UTC")
-        frame = validated_frame(raw.frame, m, raw.columns, tz=zone, source=m.name, path=path)
-        out = frame.filter(~pl.col("__skip") & pl.col("__field").is_null()).collect()
+        with raw.reading():  # a bad byte, quote or ragged row is one line naming the file, not a traceback
+            frame = validated_frame(raw.frame, m, raw.columns, tz=zone, source=m.name, path=path)
+            out = frame.filter(~pl.col("__skip") & pl.col("__field").is_null()).collect()
     finally:
         raw.close()
     return out.drop("__line", "__skip", "__field", "__value", "__reason", "__month").unique(

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.errors import CxtkError, InputError, disk_problem
+from toolkit.core.safety import regular_file_problem
+from toolkit.core.scratch import run_dir
 from toolkit.ingest.damage import refuse_damaged
 from toolkit.ingest.mapping import Mapping, resolve_mapping
 from toolkit.ingest.merge import dedupe_batch, ingest_linked_surveys, merge_into_store
@@ -125,8 +127,9 @@ def ingest_files(
     for p in paths:
         if Path(p).is_dir():
             raise InputError(f"{p}: is a folder, not a file; give the export files inside it, e.g. {Path(p) / '*.csv'}")
-        if not Path(p).is_file():
-            raise InputError(f"{p}: file not found")
+        problem = regular_file_problem(p)  # a FIFO would block the checksum forever
+        if problem:
+            raise InputError(f"{p}: {problem}")
     results: list[FileResult] = []
     with write_lock(store_dir) if not dry_run else _nullcontext():
         if not dry_run:
@@ -136,7 +139,7 @@ def ingest_files(
                 raise store_write_error(store_dir, exc) from None
             refuse_damaged(store_dir, ds)  # before reading the files: they could not be merged
         try:
-            staging_root = Path(tempfile.mkdtemp(prefix="cxtk-", dir=None if dry_run else _staging(store_dir)))
+            staging_root = Path(tempfile.mkdtemp(prefix="cxtk-", dir=run_dir() if dry_run else _staging(store_dir)))
         except OSError as exc:
             raise store_write_error(store_dir, exc) from None
         txn = Transaction(store_dir)
@@ -193,7 +196,8 @@ def _stage_file(path: Path, ds: Dataset, chosen: Mapping | None, config: Any, en
 
     raw, m = open_export(path, ds, chosen, config, encoding, sheet)
     try:
-        frame = validated_frame(raw.frame, m, raw.columns, tz=tz, source=source or m.name, path=path)
+        with raw.reading():  # validation reads a sample of rows: a bad byte or quote there is named too
+            frame = validated_frame(raw.frame, m, raw.columns, tz=tz, source=source or m.name, path=path)
         try:
             # a scratch file read once: not worth compressing
             frame.sink_parquet(staged, compression="uncompressed", statistics=False)

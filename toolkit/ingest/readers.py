@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from toolkit.core.errors import InputError
+from toolkit.core.safety import regular_file_problem
 from toolkit.ingest.archives import unwrap
 from toolkit.ingest.encodings import codec_name
 from toolkit.ingest.rawtable import LINE, RawTable, Scratch
@@ -66,10 +67,9 @@ def read_table(
     Example: ``with read_table("calls.csv", expected_headers=["呼叫时间"]) as t: t.frame.collect()``
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+    problem = regular_file_problem(path)  # a FIFO or a device would block or never end
+    if problem:
+        raise InputError(f"{path}: {problem}")
     if isinstance(header_row, int) and not isinstance(header_row, bool) and header_row < 1:
         raise InputError(f"{path}: header_row must be a 1-based line number (got {header_row})")
     if encoding is not None:

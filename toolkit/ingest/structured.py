@@ -19,7 +19,7 @@ from toolkit.ingest.encodings import (
     read_sample,
     transcode,
 )
-from toolkit.ingest.rawtable import LINE, RawTable, Scratch, tidy
+from toolkit.ingest.rawtable import LINE, RawTable, Scratch, clear_of_line, tidy
 
 
 def _as_text(name: str, dtype: Any) -> pl.Expr:
@@ -54,8 +54,9 @@ def read_parquet(path: Path, src: Path) -> RawTable:
         schema = lf.collect_schema()
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{path}: is not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
-    columns = list(schema.names())
-    frame = lf.select(_as_text(c, t).alias(c) for c, t in schema.items()).with_row_index(LINE, offset=1)
+    columns = clear_of_line(schema.names())
+    frame = lf.select(_as_text(c, t).alias(n) for (c, t), n in zip(schema.items(), columns, strict=True))
+    frame = frame.with_row_index(LINE, offset=1)
     return RawTable(
         path=path,
         frame=tidy(frame, columns),
@@ -72,27 +73,36 @@ def read_parquet(path: Path, src: Path) -> RawTable:
 def read_yaml(path: Path, src: Path) -> RawTable:
     """A YAML list of records (``- {action_id: …}``), or a mapping holding one list; ``__line`` is each record's line."""
     import polars as pl
-    import yaml
+
+    from toolkit.core.errors import ConfigError
+    from toolkit.core.yamlio import MAX_YAML_STRING, compose_bounded, construct, read_yaml_text
 
     try:
-        text = src.read_text(encoding="utf-8-sig")
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: YAML files must be UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        # bounded: a file whose aliases expand past the cap, or a huge value, is refused naming the file
+        text = read_yaml_text(src)
+        node = compose_bounded(text, str(path))
+        data = construct(node, str(path))
+    except ConfigError as exc:
+        message = str(exc).replace(str(src), str(path))
+        if "not UTF-8" in message:
+            message = f"{path}: YAML files must be UTF-8 text"
+        raise InputError(message) from None
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         node = node.value[0][1]
         data = next(iter(data.values()))
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise InputError(f"{path}: expected a YAML list of records (- action_id: …), one per row")
-    columns = list(dict.fromkeys(str(k) for r in data for k in r))
+    keys = list(dict.fromkeys(str(k) for r in data for k in r))
+    columns = clear_of_line(keys)
     lines = [item.start_mark.line + 1 for item in node.value] if data else []
-    rows = {c: [None if r.get(c) is None else _yaml_text(r.get(c)) for r in data] for c in columns}
+    rows = {c: [None if r.get(k) is None else _yaml_text(r.get(k)) for r in data] for k, c in zip(keys, columns, strict=True)}
+    for c, values in rows.items():  # a list or mapping as one value is written out: it stays within the cap
+        long = next((i for i, v in enumerate(values) if v is not None and len(v) > MAX_YAML_STRING), None)
+        if long is not None:
+            raise InputError(
+                f"{path}, line {lines[long]}: field '{c}' is {len(values[long]):,} characters written out; "
+                f"cxtk reads values of at most {MAX_YAML_STRING:,} characters"
+            )
     frame = pl.DataFrame(rows, schema={c: pl.String for c in columns}).with_columns(
         pl.Series(LINE, lines, dtype=pl.Int64)
     )
@@ -109,7 +119,7 @@ def _yaml_text(value: object) -> str:
 def read_jsonl(path: Path, src: Path, scratch: Scratch, encoding: str | None) -> RawTable:
     import polars as pl
 
-    raw, complete = read_sample(src)
+    raw, complete = read_sample(src, path)
     if not raw:
         raise InputError(f"{path}: the file is empty (0 bytes)")
     if encoding is None:
@@ -129,6 +139,8 @@ def read_jsonl(path: Path, src: Path, scratch: Scratch, encoding: str | None) ->
             raise InputError(
                 f"{path}: line {n} is not valid JSON ({exc.msg}) — expected one object per line"
             ) from exc
+        except RecursionError:
+            raise InputError(f"{path}: line {n} nests values too deep to read — not an export of records") from None
         if not isinstance(obj, dict):
             raise InputError(f"{path}: line {n} is not a JSON object — expected one object per line")
         keys.update(dict.fromkeys(obj))
@@ -138,11 +150,12 @@ def read_jsonl(path: Path, src: Path, scratch: Scratch, encoding: str | None) ->
     if encoding not in ("utf-8", "utf-8-sig"):
         read_path = scratch.file("utf8-" + src.name)
         transcode(path, src, encoding, read_path)
-    columns = list(keys)
+    columns = clear_of_line(list(keys))
+    row = LINE + "__row"  # not LINE itself: the file may have a key of that name
     frame = pl.scan_ndjson(
         literal_path(read_path),  # scan_ndjson has no glob=False
-        schema=dict.fromkeys(columns, pl.String), row_index_name=LINE, row_index_offset=1
-    )
+        schema=dict.fromkeys(keys, pl.String), row_index_name=row, row_index_offset=1
+    ).rename({**dict(zip(keys, columns, strict=True)), row: LINE})
     return RawTable(
         path=path,
         frame=tidy(frame, columns),

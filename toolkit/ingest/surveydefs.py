@@ -202,15 +202,14 @@ def load_definition(path: Path) -> SurveyDefinition | None:
 
     Raises ``ConfigError`` naming the file, line and key of the first problem.
     """
-    import yaml
+    from toolkit.core.yamlio import compose_bounded, construct, read_yaml_text
 
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_yaml_text(path)
+    except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc})") from None
+    node = compose_bounded(text, str(path))  # bounded: an alias bomb or a huge value is refused
+    data = construct(node, str(path))
     if not isinstance(data, dict) or not (data.get("kind") == "survey" or "questions" in data):
         return None
     try:
@@ -218,7 +217,7 @@ def load_definition(path: Path) -> SurveyDefinition | None:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-after"))
-        line = _line_of(yaml.compose(text), loc)
+        line = _line_of(node, loc)
         key = ".".join(str(p) for p in loc) or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":

@@ -30,6 +30,10 @@ def read_excel(
         )
     if fmt == "xls" and not head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{path}: is not a valid .xls workbook — was it saved as another format?")
+    if fmt in ("xlsx", "ods"):
+        from toolkit.ingest.archives import check_workbook_expansion
+
+        check_workbook_expansion(path, src)  # before the reader loads every part whole
     try:
         reader = fastexcel.read_excel(str(src))
     except Exception as exc:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from toolkit.core.errors import CxtkError
+from toolkit.core.errors import CxtkError, named_once
 from toolkit.core.periods import Period
 from toolkit.kpis import expr as x
 from toolkit.kpis import fcr
@@ -85,8 +85,8 @@ def compute_kpis(
     import polars as pl
 
     d = config.definitions
-    shown = tuple(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)])
-    by = tuple(by)
+    shown = tuple(dict.fromkeys(KPI_IDS if kpis is None else [k.id for k in kpis_by_id(kpis)]))  # once each
+    by = named_once(by, "group by")
     # The composite score and the ranking rest on every weighted KPI (and on each group's n): a subset
     # asked for with --kpi is computed beside them and shown alone, so the score does not move with it.
     ids = tuple(k for k in KPI_IDS if k in set(shown) | _scoring_ids(config, by))

@@ -32,9 +32,9 @@ def load_actions(path: Path) -> pl.DataFrame:
     path = Path(path)
     schema = {f: (pl.Date if f.endswith("_on") else pl.String) for f in ACTION_FIELDS}
     if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+        from toolkit.core.yamlio import safe_load
 
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = safe_load(path) or []  # bounded: an alias bomb or a huge title is refused, naming the file
         if not isinstance(data, list):
             raise ConfigError(f"{path}: expected a list of actions (- action_id: …)")
         rows = [{f: item.get(f) for f in ACTION_FIELDS} for item in data]
@@ -147,13 +147,13 @@ def before_after(
 
 def load_playbook(path: Path | None = None) -> dict[str, Any]:
     """The playbook (default: the shipped ``surveys/playbook.yaml``)."""
-    import yaml
+    from toolkit.core.yamlio import safe_load
 
     if path is None:
         from toolkit.core.resources import asset_dir
 
         path = asset_dir("surveys") / "playbook.yaml"
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = safe_load(Path(path)) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected KPI ids as keys, each with en: and zh: title/detail")
     return data

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.core.errors import ConfigError, CxtkError
+from toolkit.core.errors import ConfigError, CxtkError, named_once
 from toolkit.core.periods import Period
 
 if TYPE_CHECKING:
@@ -65,14 +65,14 @@ class Rubric:
 
 def load_rubric(path: Path | None = None) -> Rubric:
     """The rubric in ``path`` (default: the shipped ``surveys/qa-rubric.yaml``)."""
-    import yaml
+    from toolkit.core.yamlio import safe_load
 
     if path is None:
         from toolkit.core.resources import asset_dir
 
         path = asset_dir("surveys") / "qa-rubric.yaml"
+    data = safe_load(Path(path)) or {}  # bounded: an alias bomb is refused, naming the file
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         areas = tuple(
             Area(str(a["id"]), str(a.get("en", a["id"])), str(a.get("zh", a["id"])), float(a.get("weight", 1)))
             for a in data["areas"]
@@ -85,7 +85,7 @@ def load_rubric(path: Path | None = None) -> Rubric:
             float(scale.get("min", 2)),
             float(scale.get("max", 5)),
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{path}: not a valid QA rubric ({exc}); it needs areas: [{{id, en, zh, weight}}]") from None
 
 
@@ -159,7 +159,7 @@ def qa_sample(
     if size is not None and size < 0:
         raise CxtkError(f"--size must be 0 or more, got {size}")
     pop = _population(interactions, period, timezone).collect().sort("interaction_id", "source", nulls_last=True)
-    bad = [f for f in stratify if f not in pop.columns]
+    bad = [f for f in named_once(stratify, "stratify by") if f not in pop.columns]
     if bad:
         fields = [c for c in pop.columns if not c.startswith("_")]  # _-columns are the sampler's own
         raise CxtkError(f"cannot stratify by {', '.join(bad)}; contact fields: {', '.join(fields)}")
@@ -313,6 +313,7 @@ def qa_summary(
     """
     import polars as pl
 
+    by = named_once(by, "group by")
     rubric = rubric or load_rubric()
     mark = rubric.pass_mark if pass_mark is None else pass_mark
     have = qa.collect_schema()

@@ -105,13 +105,11 @@ class _AdditionFile(BaseModel):
 
 
 def _read_yaml(path: Path) -> object:
-    import yaml
+    from toolkit.core.yamlio import safe_load
 
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        return safe_load(path)  # bounded: an alias bomb or a huge value is refused, naming the file
+    except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc})") from None
 
 

@@ -188,6 +188,14 @@ def main() -> None:
     # --- other formats that are fine ---
     write("lines.jsonl", "".join(json.dumps(dict(zip(CANON, r)), ensure_ascii=False) + "\n" for r in GOOD))
     write("semicolon.csv", csv_text(CANON, GOOD, sep=";"))
+    # --- issue 11, item 10: what once gave a traceback, a silent 0 or mojibake ---
+    write("unclosed_quote.csv", good + 'c3,phone,"2026-10-01 10:00:00,,,,,\nc4,chat,2026-10-01 11:00:00,,,,,\n')
+    write("cr_only.csv", good.replace("\n", "\r"))
+    write("mixed_gbk_row.csv", (",".join(CANON + ["team"]) + "\n").encode()
+          + "".join(",".join([*r, "客服一组"]) + "\n" for r in GOOD).encode()
+          + (",".join(["c3", "phone", "2026-10-01 10:00:00", "", "", "", "", "", "客服二组"]) + "\n").encode("gbk"))
+    write("blank_after_header.csv", ",".join(CANON) + "\n\n" + "".join(",".join(r) + "\n" for r in GOOD))
+    write("long_first_line.jsonl", json.dumps({**dict(zip(CANON, GOOD[0])), "note": "x" * 70_000}) + "\n")
 
 
 if __name__ == "__main__":
