@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.errors import CxtkError, CxtkWarning, StoreBusy, StoreDamaged, reason_of, write_hint
+from toolkit.core.outputs import fsync_dir, fsync_file
 from toolkit.ingest.damage import _DAMAGED, file_damage
 from toolkit.ingest.delta import LiveFile, applied_seq, is_table, live_files, new_file_name, vacuum
 from toolkit.ingest.delta import commit as commit_table
@@ -255,14 +256,14 @@ class Transaction:
         if not tables and not self.log:
             return
         for tmp, _ in self.renames:
-            _fsync_file(self.store_dir / tmp)
+            fsync_file(self.store_dir / tmp)
         journal = {"txn": self.txn, "renames": self.renames, "deletes": [], "tables": tables, "log": self.log}
         tmp_journal = self.store_dir / f"{JOURNAL}.tmp-{self.txn}"
         tmp_journal.write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
-        _fsync_file(tmp_journal)
+        fsync_file(tmp_journal)
         os.replace(tmp_journal, self.store_dir / JOURNAL)  # the commit point
         self.committed = True
-        _fsync_dir(self.store_dir)
+        fsync_dir(self.store_dir)
         _apply(self.store_dir, journal)
         for folder in tables:
             with contextlib.suppress(Exception):  # housekeeping: a failure here loses nothing
@@ -295,7 +296,7 @@ def _apply(store_dir: Path, journal: dict[str, Any]) -> None:
             (store_dir / rel).parent.rmdir()
     if journal["renames"]:
         for parent in {(store_dir / final).parent for _tmp, final in journal["renames"]}:
-            _fsync_dir(parent)
+            fsync_dir(parent)
     for folder, change in journal.get("tables", {}).items():
         commit_table(store_dir / folder, dataset(change["dataset"]), change)  # once: a rolled-forward one is skipped
     if journal["log"]:
@@ -305,7 +306,7 @@ def _apply(store_dir: Path, journal: dict[str, Any]) -> None:
             new = [json.dumps({"txn": journal["txn"], **entry}, ensure_ascii=False) for entry in journal["log"]]
             _write_log(store_dir, [*log.lines, *new], journal["txn"])
     (store_dir / JOURNAL).unlink()
-    _fsync_dir(store_dir)
+    fsync_dir(store_dir)
 
 
 @dataclass
@@ -398,7 +399,7 @@ def _write_log(store_dir: Path, lines: list[str], txn: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(store_dir)
+    fsync_dir(store_dir)
 
 
 def _warn_log(store_dir: Path, problems: list[LogProblem]) -> None:
@@ -460,20 +461,3 @@ def read_log(store_dir: Path) -> list[dict[str, Any]]:
     except (CxtkError, OSError):
         pass  # busy or read-only: the next writer repairs it
     return log.entries
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
